@@ -1,0 +1,161 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/meibel-ai/meibel-go/generated"
+)
+
+// operation describes one spec operation; the table is in operations.gen.go.
+type operation struct {
+	ID           string // operationId
+	Method       string
+	PathTemplate string // e.g. /agents/{agent_id}
+	Status       int    // the first 2xx status the spec declares
+	ContentType  string // success content type; "" when there is no body
+}
+
+// sendFunc issues one generated request with ctx and the call's request editor.
+type sendFunc func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error)
+
+// callState travels in the request context so that the transport chain sees
+// the operation and the call's settings.
+type callState struct {
+	op       *operation
+	settings settings
+}
+
+type callKey struct{}
+
+func callFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(callKey{}).(*callState)
+	return st
+}
+
+// callSettings applies per-call options on top of a copy of the client's.
+func (c *Client) callSettings(op *operation, opts []Option) (settings, error) {
+	s := c.settings.clone()
+	for _, o := range opts {
+		if o.apply == nil {
+			return s, fmt.Errorf("meibel: %s: zero Option value; build options with the client.With... functions", op.ID)
+		}
+		if o.clientOnly {
+			return s, fmt.Errorf("meibel: %s: option %s configures a client; pass it to client.New, not to a call", op.ID, o.name)
+		}
+		o.apply(&s)
+	}
+	return s, nil
+}
+
+// send runs one call: per-call options, the generated request, and status
+// handling. A non-2xx status becomes an *APIError (body read and closed). On
+// success the caller owns resp.Body; closing it also ends the call's timeout.
+func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn sendFunc) (*http.Response, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("meibel: %s: nil context", op.ID)
+	}
+	s, err := c.callSettings(op, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("meibel: %s: not sent: %w", op.ID, err)
+	}
+	ctx = context.WithValue(ctx, callKey{}, &callState{op: op, settings: s})
+	cancel := context.CancelFunc(func() {})
+	if s.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+	}
+	resp, err := fn(ctx, c.gen, func(context.Context, *http.Request) error { return nil })
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("meibel: %s: %w", op.ID, err)
+	}
+	if s.response != nil {
+		*s.response = resp
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer cancel()
+		return nil, newAPIError(op, resp, s.apiKey)
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose releases the call's context when the body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// callJSON runs a call whose success body is JSON and decodes it from the
+// stream (never buffering the whole body).
+func callJSON[T any](ctx context.Context, c *Client, op *operation, opts []Option, fn sendFunc) (*T, error) {
+	v, err := callJSONValue[T](ctx, c, op, opts, fn)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// callJSONValue is callJSON for results returned by value (lists, raw JSON).
+func callJSONValue[T any](ctx context.Context, c *Client, op *operation, opts []Option, fn sendFunc) (T, error) {
+	var out T
+	resp, err := c.send(ctx, op, opts, fn)
+	if err != nil {
+		return out, err
+	}
+	defer drainAndClose(resp.Body)
+	if err := decodeJSON(resp, &out); err != nil {
+		return out, &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
+	}
+	return out, nil
+}
+
+// decodeJSON decodes exactly one JSON value from resp.Body into out.
+func decodeJSON(resp *http.Response, out any) error {
+	if resp.StatusCode == http.StatusNoContent {
+		return errors.New("no body (204 No Content) where a JSON result was expected")
+	}
+	mediaType, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if err != nil || (mediaType != "application/json" && !strings.HasSuffix(mediaType, "+json")) {
+		return errors.New("expected an application/json body")
+	}
+	dec := json.NewDecoder(resp.Body)
+	if err := dec.Decode(out); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("empty body where a JSON result was expected")
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return errors.New("truncated JSON body: unexpected end of data")
+		}
+		return fmt.Errorf("invalid JSON body: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("invalid JSON body: data after the JSON value")
+	}
+	return nil
+}
+
+// callNoContent runs a call whose success has no body.
+func callNoContent(ctx context.Context, c *Client, op *operation, opts []Option, fn sendFunc) error {
+	resp, err := c.send(ctx, op, opts, fn)
+	if err != nil {
+		return err
+	}
+	drainAndClose(resp.Body)
+	return nil
+}

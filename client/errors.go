@@ -1,0 +1,236 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error classes for errors.Is. An *APIError matches the class of its status.
+var (
+	ErrBadRequest   = errors.New("meibel: bad request")                // 400
+	ErrUnauthorized = errors.New("meibel: unauthorized or forbidden")  // 401, 403
+	ErrNotFound     = errors.New("meibel: not found")                  // 404
+	ErrConflict     = errors.New("meibel: conflict")                   // 409
+	ErrValidation   = errors.New("meibel: request failed validation") // 422
+	ErrRateLimited  = errors.New("meibel: rate limited")               // 429
+	ErrServer       = errors.New("meibel: server error")               // 5xx
+)
+
+// MaxErrorBody is how much of an error response body is read and kept.
+const MaxErrorBody = 64 << 10
+
+// APIError is returned for every response with a non-2xx status.
+type APIError struct {
+	StatusCode int    // HTTP status code, e.g. 404
+	Operation  string // operationId, e.g. "createSessionByName"
+	Method     string // HTTP method
+	Path       string // escaped request path, e.g. /v2/agents/name/a%2Fb/sessions
+	RequestID  string // the server's request id header, when sent
+	// Message is the server's explanation: FastAPI's "detail" string, the
+	// first validation error, or the start of a plain-text body.
+	Message string
+	// Detail holds FastAPI's validation errors (422 responses).
+	Detail []FieldError
+	// Body is the start of the response body (at most MaxErrorBody bytes).
+	Body []byte
+	// Header holds the response headers (e.g. Retry-After, X-RateLimit-*).
+	Header http.Header
+}
+
+// FieldError is one entry of a FastAPI 422 response's detail list.
+type FieldError struct {
+	// Loc is where the error is: e.g. ["body", "name"] or ["query", "limit"];
+	// elements are strings or ints (list indexes).
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// Field is Loc joined with dots, e.g. "body.items.0.name".
+func (f FieldError) Field() string {
+	parts := make([]string, len(f.Loc))
+	for i, p := range f.Loc {
+		switch v := p.(type) {
+		case float64:
+			parts[i] = strconv.FormatFloat(v, 'f', -1, 64)
+		default:
+			parts[i] = fmt.Sprint(v)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// Error is one line: "meibel: <operation>: <status>: <message>".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("meibel: ")
+	b.WriteString(e.Operation)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether e belongs to the class target (ErrNotFound, …).
+func (e *APIError) Is(target error) bool {
+	s := e.StatusCode
+	switch target {
+	case ErrBadRequest:
+		return s == http.StatusBadRequest
+	case ErrUnauthorized:
+		return s == http.StatusUnauthorized || s == http.StatusForbidden
+	case ErrNotFound:
+		return s == http.StatusNotFound
+	case ErrConflict:
+		return s == http.StatusConflict
+	case ErrValidation:
+		return s == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return s == http.StatusTooManyRequests
+	case ErrServer:
+		return s >= 500
+	}
+	return false
+}
+
+// requestIDHeaders are the headers servers use for a request id, in order.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid"}
+
+// newAPIError reads at most MaxErrorBody bytes of resp's body, closes it, and
+// describes the failure. secret (the API key) is scrubbed from everything kept.
+func newAPIError(op *operation, resp *http.Response, secret string) *APIError {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	drainAndClose(resp.Body)
+	if secret != "" {
+		body = bytes.ReplaceAll(body, []byte(secret), []byte("[REDACTED]"))
+	}
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Operation:  op.ID,
+		Body:       body,
+		Header:     resp.Header,
+	}
+	if req := resp.Request; req != nil {
+		e.Method = req.Method
+		e.Path = req.URL.EscapedPath()
+	}
+	for _, h := range requestIDHeaders {
+		if v := resp.Header.Get(h); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	e.Message, e.Detail = parseErrorBody(resp.Header.Get("Content-Type"), body)
+	return e
+}
+
+// maxMessage bounds APIError.Message so Error() stays one readable line.
+const maxMessage = 300
+
+// parseErrorBody extracts a message and FastAPI validation details from an
+// error body. It never fails: unknown shapes give a summary of the body.
+func parseErrorBody(contentType string, body []byte) (string, []FieldError) {
+	mediaType, _, _ := mime.ParseMediaType(contentType)
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return "", nil
+	}
+	if mediaType == "application/json" || strings.HasSuffix(mediaType, "+json") || trimmed[0] == '{' {
+		var doc struct {
+			Detail  json.RawMessage `json:"detail"`
+			Message string          `json:"message"`
+			Error   json.RawMessage `json:"error"`
+		}
+		if json.Unmarshal(trimmed, &doc) == nil {
+			var s string
+			var details []FieldError
+			switch {
+			case json.Unmarshal(doc.Detail, &s) == nil && s != "":
+				return oneLine(s), nil
+			case json.Unmarshal(doc.Detail, &details) == nil && len(details) > 0:
+				return summarizeDetails(details), details
+			case doc.Message != "":
+				return oneLine(doc.Message), nil
+			case json.Unmarshal(doc.Error, &s) == nil && s != "":
+				return oneLine(s), nil
+			}
+		}
+	}
+	if mediaType == "text/html" || bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<!doctype html")) || bytes.HasPrefix(bytes.ToLower(trimmed), []byte("<html")) {
+		return "the server answered with an HTML page (" + strconv.Itoa(len(body)) + " bytes), not the API's JSON: is the base URL right?", nil
+	}
+	return oneLine(string(trimmed)), nil
+}
+
+func summarizeDetails(details []FieldError) string {
+	first := details[0]
+	msg := first.Msg
+	if f := first.Field(); f != "" {
+		msg = f + ": " + msg
+	}
+	if len(details) > 1 {
+		msg += fmt.Sprintf(" (and %d more)", len(details)-1)
+	}
+	return oneLine(msg)
+}
+
+// oneLine folds whitespace, drops control characters and invalid UTF-8, and
+// caps the length.
+func oneLine(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r == utf8.RuneError || r < 0x20 || r == 0x7f || r == ' ' {
+			if !space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+		if b.Len() >= maxMessage {
+			return strings.TrimSpace(b.String()) + "…"
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// DecodeError is returned when a success response cannot be read as the
+// operation's result: wrong content type, empty or truncated body.
+type DecodeError struct {
+	Operation   string
+	StatusCode  int
+	ContentType string
+	Err         error
+}
+
+func (e *DecodeError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	return fmt.Sprintf("meibel: %s: %d %s with %s: %v", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), ct, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// drainAndClose reads a bounded remainder of body so the connection can be
+// reused, then closes it.
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, 256<<10)
+	_ = body.Close()
+}

@@ -1,0 +1,60 @@
+package client
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// newHTTPClient builds the *http.Client the client sends through: a shallow
+// copy of the user's client (never modified) or a default one, whose
+// transport is wrapped with the library's RoundTripper chain.
+func newHTTPClient(s settings) *http.Client {
+	var hc http.Client
+	if s.httpClient != nil {
+		hc = *s.httpClient
+	}
+	base := hc.Transport
+	if base == nil {
+		if s.httpClient != nil {
+			base = http.DefaultTransport
+		} else {
+			base = defaultTransport()
+		}
+	}
+	hc.Transport = &headerTransport{apiKey: s.apiKey, userAgent: userAgent(s.userAgent), next: base}
+	return &hc
+}
+
+// defaultTransport is tuned for many concurrent calls to one API host: the
+// standard transport keeps only 2 idle connections per host, which makes a
+// busy service open and close connections constantly.
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	t.ResponseHeaderTimeout = 0 // bounded per call instead; streams must not be cut off
+	t.DialContext = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	return t
+}
+
+// headerTransport sets the API key and User-Agent on every request and the
+// per-call extra headers, on a clone so the caller's request is untouched.
+type headerTransport struct {
+	apiKey    string
+	userAgent string
+	next      http.RoundTripper
+}
+
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if st := callFrom(req.Context()); st != nil {
+		for k, vs := range st.settings.headers {
+			r.Header[k] = append([]string(nil), vs...)
+		}
+	}
+	r.Header.Set(APIKeyHeader, t.apiKey)
+	r.Header.Set("User-Agent", t.userAgent)
+	return t.next.RoundTrip(r)
+}
