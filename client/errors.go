@@ -15,13 +15,13 @@ import (
 
 // Error classes for errors.Is. An *APIError matches the class of its status.
 var (
-	ErrBadRequest   = errors.New("meibel: bad request")                // 400
-	ErrUnauthorized = errors.New("meibel: unauthorized or forbidden")  // 401, 403
-	ErrNotFound     = errors.New("meibel: not found")                  // 404
-	ErrConflict     = errors.New("meibel: conflict")                   // 409
+	ErrBadRequest   = errors.New("meibel: bad request")               // 400
+	ErrUnauthorized = errors.New("meibel: unauthorized or forbidden") // 401, 403
+	ErrNotFound     = errors.New("meibel: not found")                 // 404
+	ErrConflict     = errors.New("meibel: conflict")                  // 409
 	ErrValidation   = errors.New("meibel: request failed validation") // 422
-	ErrRateLimited  = errors.New("meibel: rate limited")               // 429
-	ErrServer       = errors.New("meibel: server error")               // 5xx
+	ErrRateLimited  = errors.New("meibel: rate limited")              // 429
+	ErrServer       = errors.New("meibel: server error")              // 5xx
 )
 
 // MaxErrorBody is how much of an error response body is read and kept.

@@ -94,4 +94,3 @@ func writeParts(ctx context.Context, mw *multipart.Writer, parts []formPart) err
 	}
 	return mw.Close()
 }
-

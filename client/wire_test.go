@@ -192,7 +192,7 @@ func TestAPIErrorBodiesAndKeyScrubbing(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	cases := []struct {
 		name, ct, body, want string
-		status             int
+		status               int
 	}{
 		{"empty body", "application/json", "", "empty body", 200},
 		{"truncated", "application/json", `{"agent_id":"a`, "truncated JSON", 200},
