@@ -52,7 +52,11 @@ func run(specPath, genDir, outDir string) error {
 	if err != nil {
 		return err
 	}
-	for name, src := range map[string][]byte{"models.gen.go": models, "operations.gen.go": operations} {
+	forms, err := renderForms(ops, gen)
+	if err != nil {
+		return err
+	}
+	for name, src := range map[string][]byte{"models.gen.go": models, "operations.gen.go": operations, "forms.gen.go": forms} {
 		if err := os.WriteFile(filepath.Join(outDir, name), src, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}

@@ -44,6 +44,8 @@ type operation struct {
 	Status      int // first 2xx status the spec declares
 	Result      resultKind
 	ContentType string // success content type, "" for none
+	Form        *formSpec   // the multipart body's fields (see forms.go)
+	Events      *eventsSpec // typed stream events from x-stream-event (see forms.go)
 }
 
 // service groups the operations of one tag.
@@ -138,6 +140,9 @@ func describe(method, path string, op *openapi3.Operation) (operation, error) {
 		o.Result, o.ContentType = resultBinary, cts[0]
 	default:
 		return o, fmt.Errorf("operation %s: unsupported success content %v", o.ID, cts)
+	}
+	if err := describeFormAndEvents(&o, op); err != nil {
+		return o, err
 	}
 	return o, nil
 }
