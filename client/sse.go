@@ -214,9 +214,13 @@ func parseRetry(v []byte) (int64, bool) {
 	return n, true
 }
 
+// maxLine is the longest line accepted: a data line holding a whole event.
+func (d *SSEDecoder) maxLine() int { return d.maxSize + len("data: ") }
+
 // readLine returns the next line without its terminator; the slice is valid
 // until the next call. At the end of input a final unterminated line is
-// returned first, then io.EOF.
+// returned first, then io.EOF. A line longer than maxLine is an
+// *EventTooLargeError, found without buffering more than that.
 func (d *SSEDecoder) readLine() ([]byte, error) {
 	if d.err != nil {
 		return nil, d.err
@@ -228,35 +232,18 @@ func (d *SSEDecoder) readLine() ([]byte, error) {
 			}
 			d.skipLF = false
 		}
-		if d.start < d.end {
-			chunk := d.buf[d.start:d.end]
-			if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
-				line := chunk[:i]
-				if j := bytes.IndexByte(line, '\r'); j >= 0 {
-					// A CR ends the line first (CR alone, or CRLF).
-					line = chunk[:j]
-					d.start += j + 1
-					d.skipLF = true
-					return line, nil
-				}
-				d.start += i + 1
-				if n := len(line); n > 0 && line[n-1] == '\r' {
-					line = line[:n-1]
-				}
-				return line, nil
+		if line, ok := d.cutLine(); ok {
+			if len(line) > d.maxLine() {
+				d.err = &EventTooLargeError{Limit: d.maxSize}
+				return nil, d.err
 			}
-			if j := bytes.IndexByte(chunk, '\r'); j >= 0 {
-				d.start += j + 1
-				d.skipLF = true // the LF, if any, may come in the next read
-				return chunk[:j], nil
-			}
+			return line, nil
+		}
+		if d.end-d.start > d.maxLine() {
+			d.err = &EventTooLargeError{Limit: d.maxSize}
+			return nil, d.err
 		}
 		if d.eof {
-			if d.start < d.end {
-				line := d.buf[d.start:d.end]
-				d.start = d.end
-				return line, nil
-			}
 			d.err = io.EOF
 			return nil, io.EOF
 		}
@@ -267,6 +254,33 @@ func (d *SSEDecoder) readLine() ([]byte, error) {
 	}
 }
 
+// cutLine takes the next complete line from the buffer (or, at the end of
+// input, the final unterminated one).
+func (d *SSEDecoder) cutLine() ([]byte, bool) {
+	chunk := d.buf[d.start:d.end]
+	if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
+		line := chunk[:i]
+		if j := bytes.IndexByte(line, '\r'); j >= 0 {
+			// A CR ends the line first (a lone CR, or CRLF).
+			d.start += j + 1
+			d.skipLF = true
+			return chunk[:j], true
+		}
+		d.start += i + 1
+		return line, true
+	}
+	if j := bytes.IndexByte(chunk, '\r'); j >= 0 {
+		d.start += j + 1
+		d.skipLF = true // the LF, if any, may come with the next read
+		return chunk[:j], true
+	}
+	if d.eof && len(chunk) > 0 {
+		d.start = d.end
+		return chunk, true
+	}
+	return nil, false
+}
+
 // fill reads more input, compacting or growing the buffer as needed.
 func (d *SSEDecoder) fill() error {
 	if d.start > 0 {
@@ -274,10 +288,7 @@ func (d *SSEDecoder) fill() error {
 		d.start, d.end = 0, n
 	}
 	if d.end == len(d.buf) {
-		// A line longer than the buffer: grow, bounded by the event size.
-		if d.end > d.maxSize+len("data: ")+1 {
-			return &EventTooLargeError{Limit: d.maxSize}
-		}
+		// A line longer than the buffer: grow (readLine bounds the line).
 		size := 2 * len(d.buf)
 		if size < sseReadSize {
 			size = sseReadSize

@@ -148,7 +148,9 @@ type streamCanceled struct {
 	err error
 }
 
-func (e *streamCanceled) Error() string { return "meibel: " + e.op + ": stream ended: " + e.err.Error() }
+func (e *streamCanceled) Error() string {
+	return "meibel: " + e.op + ": stream ended: " + e.err.Error()
+}
 func (e *streamCanceled) Unwrap() error { return e.err }
 
 // callTypedStream is callStream for a stream whose events decode into E.

@@ -43,7 +43,7 @@ type operation struct {
 	Body        bodyKind
 	Status      int // first 2xx status the spec declares
 	Result      resultKind
-	ContentType string // success content type, "" for none
+	ContentType string      // success content type, "" for none
 	Form        *formSpec   // the multipart body's fields (see forms.go)
 	Events      *eventsSpec // typed stream events from x-stream-event (see forms.go)
 }
