@@ -3,7 +3,6 @@ package client
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 )
 
@@ -19,6 +18,9 @@ func NumberValue[U NumberUnion](u U) (float64, error) {
 		return 0, fmt.Errorf("meibel: %T holds no number: %w", u, err)
 	}
 	var f float64
+	if string(raw) == "null" {
+		return 0, fmt.Errorf("meibel: %T holds no number (null or unset)", u)
+	}
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return 0, fmt.Errorf("meibel: %T holds %s, not a number", u, raw)
 	}
@@ -31,16 +33,17 @@ func NumberValue[U NumberUnion](u U) (float64, error) {
 //	req.Temperature = client.Value(client.NumberOf[client.UpdateAgentDefinitionRequest_Temperature](0.7))
 //
 // An integral v is sent as an integer (1, not 1.0). NaN and ±Inf have no JSON
-// form: the union stays empty and the call that sends it fails with an error.
+// form: the call that sends such a union fails with an error (it is never
+// sent as null, which would clear the field).
 func NumberOf[U NumberUnion](v float64) U {
 	var u U
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return u
-	}
-	// Every NumberUnion type has UnmarshalJSON on its pointer; the type set is
-	// generated from exactly those types.
+	// For NaN and ±Inf the text ("NaN", "+Inf") is not JSON, so marshaling
+	// the union reports an error.
+	text := strconv.AppendFloat(nil, v, 'g', -1, 64)
+	// Every NumberUnion type has UnmarshalJSON on its pointer, which keeps the
+	// raw text; the type set is generated from exactly those types.
 	if um, ok := any(&u).(json.Unmarshaler); ok {
-		_ = um.UnmarshalJSON(strconv.AppendFloat(nil, v, 'g', -1, 64))
+		_ = um.UnmarshalJSON(text)
 	}
 	return u
 }
