@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/types"
 	"sort"
 	"strings"
 )
@@ -10,7 +11,7 @@ import (
 // renderIndex writes the operation index (docs/operations.md): for every
 // operation of the spec, grouped by tag, the Go method to call, its HTTP
 // method and path, what it returns, and its iterator when it is paginated.
-func renderIndex(ops []operation, pages []paginated) []byte {
+func renderIndex(ops []operation, pages []paginated, g *generatedPkg) ([]byte, error) {
 	iters := map[string]paginated{}
 	for _, p := range pages {
 		iters[p.op.ID] = p
@@ -30,16 +31,19 @@ func renderIndex(ops []operation, pages []paginated) []byte {
 	b.WriteString("# Operation index\n\n")
 	fmt.Fprintf(&b, "All %d operations of api-v2.json, by tag. `c` is a `*client.Client` from `client.New`;\n", len(ops))
 	b.WriteString("every method takes a `context.Context` first and optional per-call `client.Option`s last.\n")
-	b.WriteString("Returns: `JSON` is a typed result, `stream` a `*client.Stream` (Server-Sent Events),\n")
-	b.WriteString("`file` a `*client.Download` (close it), `none` only an error.\n")
+	b.WriteString("Returns: the typed result (and, for a result wrapping one list, the field holding it),\n")
+	b.WriteString("`*Stream` (Server-Sent Events), `*Download` (a file; close it), or only an `error`.\n")
 	fmt.Fprintf(&b, "Paginated lists (%d) also have an iterator, `<Method>Iter`, that fetches every page.\n\n", len(pages))
 	for _, tag := range tags {
 		svc := serviceName(tag)
 		fmt.Fprintf(&b, "## %s (`c.%s`)\n\n", tag, svc)
-		b.WriteString("| operationId | Go method | HTTP | returns | iterator (pagination) |\n")
-		b.WriteString("|---|---|---|---|---|\n")
+		b.WriteString("| operationId | Go method | HTTP | status | returns | iterator (pagination) |\n")
+		b.WriteString("|---|---|---|---|---|---|\n")
 		for _, op := range byTag[tag] {
-			ret := map[resultKind]string{resultNone: "none", resultJSON: "JSON", resultStream: "stream", resultBinary: "file"}[op.Result]
+			ret, err := resultDoc(op, g)
+			if err != nil {
+				return nil, err
+			}
 			it := ""
 			if p, ok := iters[op.ID]; ok {
 				it = fmt.Sprintf("`%s` (%s)", p.IterName(), strings.ReplaceAll(p.style, "_", " "))
@@ -48,9 +52,47 @@ func renderIndex(ops []operation, pages []paginated) []byte {
 			if op.Deprecated {
 				name += " (deprecated)"
 			}
-			fmt.Fprintf(&b, "| %s | `c.%s.%s` | `%s %s` | %s %d | %s |\n", name, svc, op.GoName, op.Method, op.Path, ret, op.Status, it)
+			fmt.Fprintf(&b, "| %s | `c.%s.%s` | `%s %s` | %d | %s | %s |\n", name, svc, op.GoName, op.Method, op.Path, op.Status, ret, it)
 		}
 		b.WriteString("\n")
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
+}
+
+// resultDoc describes what the method returns besides the error.
+func resultDoc(op operation, g *generatedPkg) (string, error) {
+	switch op.Result {
+	case resultNone:
+		return "`error` only", nil
+	case resultStream:
+		return "`*Stream`", nil
+	case resultBinary:
+		return "`*Download` (" + op.ContentType + ")", nil
+	}
+	t, err := g.successType(op.GoName, op.Status)
+	if err != nil {
+		return "", fmt.Errorf("operation %s: %w", op.ID, err)
+	}
+	q := func(*types.Package) string { return "" }
+	ts := types.TypeString(types.Unalias(t), q)
+	if _, ok := t.Underlying().(*types.Slice); ok {
+		return "`" + ts + "`", nil
+	}
+	doc := "`*" + ts + "`"
+	if st, ok := t.Underlying().(*types.Struct); ok {
+		var lists []string
+		for i := 0; i < st.NumFields(); i++ {
+			ft := st.Field(i).Type()
+			if p, ok := ft.(*types.Pointer); ok {
+				ft = p.Elem()
+			}
+			if _, ok := ft.Underlying().(*types.Slice); ok {
+				lists = append(lists, st.Field(i).Name())
+			}
+		}
+		if len(lists) == 1 {
+			doc += ", items in `." + lists[0] + "`"
+		}
+	}
+	return doc, nil
 }

@@ -77,7 +77,11 @@ func run(specPath, genDir, outDir, docsPath string) error {
 		}
 	}
 	if docsPath != "" {
-		if err := os.WriteFile(docsPath, renderIndex(ops, pages), 0o644); err != nil {
+		index, err := renderIndex(ops, pages, gen)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(docsPath, index, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", docsPath, err)
 		}
 	}
