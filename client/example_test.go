@@ -154,13 +154,16 @@ func ExampleAPIError() {
 	defer stop()
 	ctx := context.Background()
 
-	// 422: FastAPI's validation detail names the field.
-	zero := 0
-	_, err := c.Agents.ListAgents(ctx, &client.ListAgentsParams{Limit: &zero})
+	// 422: the validation detail names the field (temperature must be 0..2).
+	_, err := c.Agents.CreateAgent(ctx, client.CreateAgentDefinitionRequest{
+		DisplayName:  "Too hot",
+		Instructions: "Help.",
+		Temperature:  client.Value(client.NumberOf[client.CreateAgentDefinitionRequest_Temperature](5)),
+	})
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && errors.Is(err, client.ErrValidation) {
 		for _, d := range apiErr.Detail {
-			fmt.Printf("422 %s: %s\n", d.Field(), d.Msg)
+			fmt.Printf("422 %s\n", d.Field())
 		}
 	}
 
@@ -184,7 +187,7 @@ func ExampleAPIError() {
 		fmt.Println("rate limited; retry after", apiErr.Header.Get("Retry-After"), "seconds")
 	}
 	// Output:
-	// 422 query.limit: Input should be greater than or equal to 1
+	// 422 body.temperature
 	// meibel: createSessionByName: 404 Not Found: agent "no-such-agent" not found
 	// rate limited; retry after 30 seconds
 }
