@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/meibel-ai/meibel-go/client"
 )
 
@@ -29,7 +27,7 @@ func createAgent(ctx context.Context, s *state) error {
 	a, err := s.c.Agents.CreateAgent(ctx, client.CreateAgentDefinitionRequest{
 		DisplayName:  s.agentName,
 		Instructions: "You answer questions about Meibel politely.",
-		Description:  nullable.NewNullableWithValue("Created by the meibel-go demo"),
+		Description:  client.Value("Created by the meibel-go demo"),
 	})
 	if err != nil {
 		return err
@@ -50,7 +48,7 @@ func publishAgent(ctx context.Context, s *state) error {
 
 func createSessionByName(ctx context.Context, s *state) error {
 	sess, err := s.c.Agents.CreateSessionByName(ctx, s.agentName, &client.CreateSessionRequest{
-		Prompt: nullable.NewNullableWithValue("Be brief."),
+		Prompt: client.Value("Be brief."),
 	})
 	if err != nil {
 		return err

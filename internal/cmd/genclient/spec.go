@@ -43,7 +43,10 @@ type operation struct {
 	Body        bodyKind
 	Status      int // first 2xx status the spec declares
 	Result      resultKind
-	ContentType string      // success content type, "" for none
+	ContentType string // success content type, "" for none
+	// Spec is the operation as loaded from the spec, for renderers that need
+	// more than the above (pagination, the operation index).
+	Spec *openapi3.Operation
 	Form        *formSpec   // the multipart body's fields (see forms.go)
 	Events      *eventsSpec // typed stream events from x-stream-event (see forms.go)
 }
@@ -93,6 +96,7 @@ func describe(method, path string, op *openapi3.Operation) (operation, error) {
 		Summary:     op.Summary,
 		Description: op.Description,
 		Deprecated:  op.Deprecated,
+		Spec:        op,
 	}
 	if o.ID == "" {
 		return o, fmt.Errorf("%s %s has no operationId", method, path)
