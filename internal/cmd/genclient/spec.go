@@ -46,9 +46,9 @@ type operation struct {
 	ContentType string // success content type, "" for none
 	// Spec is the operation as loaded from the spec, for renderers that need
 	// more than the above (pagination, the operation index).
-	Spec *openapi3.Operation
-	Form        *formSpec   // the multipart body's fields (see forms.go)
-	Events      *eventsSpec // typed stream events from x-stream-event (see forms.go)
+	Spec   *openapi3.Operation
+	Form   *formSpec   // the multipart body's fields (see forms.go)
+	Events *eventsSpec // typed stream events from x-stream-event (see forms.go)
 }
 
 // service groups the operations of one tag.
