@@ -243,3 +243,8 @@ func fileSize(f *File) int64 {
 	}
 	return -1
 }
+
+// Ptr returns a pointer to v, for the optional fields of forms:
+//
+//	&client.SendChatMessageStreamForm{UserMessage: client.Ptr("Hi")}
+func Ptr[T any](v T) *T { return &v }
