@@ -116,7 +116,7 @@ func openForm(ctx context.Context, form multipartForm) (string, io.Reader, error
 }
 
 // copyBufs holds the buffers used to copy file content into the pipe.
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 128<<10); return &b }}
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 func writeParts(ctx context.Context, mw *multipart.Writer, parts []formPart, progress ProgressFunc) error {
 	var sent, total int64
