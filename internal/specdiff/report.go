@@ -45,7 +45,7 @@ func (r *Report) sections() []section {
 	return []section{
 		{"Breaking changes", "these can break existing callers", r.Breaking(), true},
 		{"Warnings", "these may break callers, depending on how they use the API", r.Warnings(), false},
-		{"Changelog", "compatible changes, including new operations and fields", r.Compatible(), true},
+		{"Other changes (changelog)", "compatible changes, including new operations and fields", r.Compatible(), true},
 	}
 }
 
