@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/meibel-ai/meibel-go/client"
 )
 
@@ -29,7 +27,7 @@ func createAgent(ctx context.Context, s *state) error {
 	a, err := s.c.Agents.CreateAgent(ctx, client.CreateAgentDefinitionRequest{
 		DisplayName:  s.agentName,
 		Instructions: "You answer questions about Meibel politely.",
-		Description:  nullable.NewNullableWithValue("Created by the meibel-go demo"),
+		Description:  client.Value("Created by the meibel-go demo"),
 	})
 	if err != nil {
 		return err
@@ -52,10 +50,10 @@ func createSessionByName(ctx context.Context, s *state) error {
 	// Session settings added in spec 0.7.0 (max_iterations_per_user_message
 	// is a plain *int since then: it can no longer be null).
 	req := &client.CreateSessionRequest{
-		Prompt:                      nullable.NewNullableWithValue("Be brief."),
+		Prompt:                      client.Value("Be brief."),
 		MaxIterationsPerUserMessage: new(4),
 		MessageWaitTimeoutSeconds:   new(120),
-		ExecutionPolicyIds:          nullable.NewNullableWithValue([]string{"policy-demo-readonly"}),
+		ExecutionPolicyIds:          client.Value([]string{"policy-demo-readonly"}),
 	}
 	sess, err := s.c.Agents.CreateSessionByName(ctx, s.agentName, req)
 	if err != nil {
