@@ -29,8 +29,10 @@
 //
 // JSON results come back typed; the model types (AgentSummary,
 // CreateSessionRequest, …) are all declared in this package. Streaming
-// operations return a *Stream, file downloads a *Download (an io.ReadCloser;
-// close it) and multipart uploads take a *Form whose files are streamed. The
+// operations return a *Stream (typed ChatEvent values for the chat stream,
+// raw Event values otherwise; range over All or use Next), file downloads a
+// *Download (an io.ReadCloser; close it) and multipart uploads take a typed
+// form (UploadContentForm, ParseDocumentForm, …) whose files are streamed. The
 // index of all operations with their HTTP method and path is docs/operations.md.
 //
 // # Per-call options

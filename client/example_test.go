@@ -279,15 +279,20 @@ func ExampleSessionsService_SendChatMessageStream() {
 		log.Fatal(err)
 	}
 
-	form := client.NewForm().AddField("user_message", "Hi")
+	msg := "Hi"
+	form := &client.SendChatMessageStreamForm{UserMessage: &msg}
 	stream, err := c.Sessions.SendChatMessageStream(context.Background(), "sess_1", form)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer stream.Close()
 	for stream.Next() {
-		ev := stream.Event()
-		fmt.Println(ev.Type, ev.Data)
+		switch ev := stream.Current().(type) {
+		case *client.PartialResponseEvent:
+			fmt.Println(ev.Event, ev.Data)
+		case *client.CompletionEvent:
+			fmt.Println(ev.Event, ev.Data)
+		}
 	}
 	if err := stream.Err(); err != nil {
 		log.Fatal(err)
@@ -321,7 +326,7 @@ func ExampleFileUploadService_UploadContent() {
 
 	// Any io.Reader works: an *os.File from os.Open, a network body, …
 	file := strings.NewReader("quarterly report")
-	form := client.NewForm().AddFile("files", client.File{Name: "report.txt", Reader: file})
+	form := &client.UploadContentForm{Files: []client.File{client.NewFile("report.txt", file, "")}}
 	res, err := c.FileUpload.UploadContent(context.Background(), "ds_1", form)
 	if err != nil {
 		log.Fatal(err)

@@ -46,6 +46,8 @@ type (
 	CloudStorageConnectorProvider                  = generated.CloudStorageConnectorProvider
 	CloudStorageConnectorSummary                   = generated.CloudStorageConnectorSummary
 	CloudStorageConnectorSummaryProvider           = generated.CloudStorageConnectorSummaryProvider
+	CompletionEvent                                = generated.CompletionEvent
+	ConnectedEvent                                 = generated.ConnectedEvent
 	ConnectorConfig                                = generated.ConnectorConfig
 	ConnectorConfigType                            = generated.ConnectorConfigType
 	ConnectorSummary                               = generated.ConnectorSummary
@@ -174,6 +176,7 @@ type (
 	ParseTranscriptLine                            = generated.ParseTranscriptLine
 	ParseValueSource                               = generated.ParseValueSource
 	ParseYAxisRef                                  = generated.ParseYAxisRef
+	PartialResponseEvent                           = generated.PartialResponseEvent
 	ProcessDocumentMultipartRequestBody            = generated.ProcessDocumentMultipartRequestBody
 	ProcessDocumentParams                          = generated.ProcessDocumentParams
 	ProcessDocumentResponse                        = generated.ProcessDocumentResponse
@@ -210,6 +213,7 @@ type (
 	SourceRelevanceScore0                          = generated.SourceRelevanceScore0
 	SourceRelevanceScore1                          = generated.SourceRelevanceScore1
 	Source_RelevanceScore                          = generated.Source_RelevanceScore
+	StatusEvent                                    = generated.StatusEvent
 	SubmitDeepTransformFromDocument                = generated.SubmitDeepTransformFromDocument
 	SubmitDeepTransformFromDocumentJSONRequestBody = generated.SubmitDeepTransformFromDocumentJSONRequestBody
 	SubmitDeepTransformMultipartRequestBody        = generated.SubmitDeepTransformMultipartRequestBody
@@ -227,8 +231,10 @@ type (
 	TagTableUpdateItem                             = generated.TagTableUpdateItem
 	ToolActivity                                   = generated.ToolActivity
 	ToolActivityEntry                              = generated.ToolActivityEntry
+	ToolCallEvent                                  = generated.ToolCallEvent
 	ToolCallInfo                                   = generated.ToolCallInfo
 	ToolConfig                                     = generated.ToolConfig
+	ToolResultEvent                                = generated.ToolResultEvent
 	ToolResultInfo                                 = generated.ToolResultInfo
 	TransformDocumentMultipartRequestBody          = generated.TransformDocumentMultipartRequestBody
 	TransformDocumentResponse                      = generated.TransformDocumentResponse

@@ -571,7 +571,7 @@ func (s *DatasourceDownloadsService) ProcessDownload(ctx context.Context, dataso
 // StreamDownloadProgress calls streamDownloadProgress: Stream Download Progress.
 //
 // GET /datasources/{datasource_id}/downloads/{job_id}/progress → 200 text/event-stream.
-func (s *DatasourceDownloadsService) StreamDownloadProgress(ctx context.Context, datasourceID string, jobID string, opts ...Option) (*Stream, error) {
+func (s *DatasourceDownloadsService) StreamDownloadProgress(ctx context.Context, datasourceID string, jobID string, opts ...Option) (*Stream[Event], error) {
 	return callStream(ctx, s.client, operations["streamDownloadProgress"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
 		return g.StreamDownloadProgress(ctx, datasourceID, jobID, edit)
 	})
@@ -697,9 +697,12 @@ func (s *DocumentsService) MoveDocuments(ctx context.Context, body MoveDocuments
 // ParseDocument calls parseDocument: Parse a document (async).
 //
 // POST /documents → 200 application/json.
-func (s *DocumentsService) ParseDocument(ctx context.Context, form *Form, opts ...Option) (*ParseDocumentResponse, error) {
+func (s *DocumentsService) ParseDocument(ctx context.Context, form *ParseDocumentForm, opts ...Option) (*ParseDocumentResponse, error) {
 	return callJSON[ParseDocumentResponse](ctx, s.client, operations["parseDocument"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.ParseDocumentWithBody(ctx, contentType, body, edit)
 	})
 }
@@ -707,9 +710,12 @@ func (s *DocumentsService) ParseDocument(ctx context.Context, form *Form, opts .
 // ProcessDocument calls processDocument: Parse a document (sync).
 //
 // POST /documents/process → 200 application/json.
-func (s *DocumentsService) ProcessDocument(ctx context.Context, params *ProcessDocumentParams, form *Form, opts ...Option) (*ProcessDocumentResponse, error) {
+func (s *DocumentsService) ProcessDocument(ctx context.Context, params *ProcessDocumentParams, form *ProcessDocumentForm, opts ...Option) (*ProcessDocumentResponse, error) {
 	return callJSON[ProcessDocumentResponse](ctx, s.client, operations["processDocument"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.ProcessDocumentWithBody(ctx, params, contentType, body, edit)
 	})
 }
@@ -717,7 +723,7 @@ func (s *DocumentsService) ProcessDocument(ctx context.Context, params *ProcessD
 // StreamDocumentTrace calls streamDocumentTrace: Stream document parsing trace.
 //
 // GET /documents/{job_id}/trace → 200 text/event-stream.
-func (s *DocumentsService) StreamDocumentTrace(ctx context.Context, jobID string, opts ...Option) (*Stream, error) {
+func (s *DocumentsService) StreamDocumentTrace(ctx context.Context, jobID string, opts ...Option) (*Stream[Event], error) {
 	return callStream(ctx, s.client, operations["streamDocumentTrace"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
 		return g.StreamDocumentTrace(ctx, jobID, edit)
 	})
@@ -726,9 +732,12 @@ func (s *DocumentsService) StreamDocumentTrace(ctx context.Context, jobID string
 // SubmitDeepTransform calls submitDeepTransform: Submit Deep Transform.
 //
 // POST /documents/deep-transform → 200 application/json.
-func (s *DocumentsService) SubmitDeepTransform(ctx context.Context, form *Form, opts ...Option) (*SubmitDeepTransformResponse, error) {
+func (s *DocumentsService) SubmitDeepTransform(ctx context.Context, form *SubmitDeepTransformForm, opts ...Option) (*SubmitDeepTransformResponse, error) {
 	return callJSON[SubmitDeepTransformResponse](ctx, s.client, operations["submitDeepTransform"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.SubmitDeepTransformWithBody(ctx, contentType, body, edit)
 	})
 }
@@ -745,9 +754,12 @@ func (s *DocumentsService) SubmitDeepTransformFromDocument(ctx context.Context, 
 // SubmitDocumentTransform calls submitDocumentTransform: Submit a document transform (async).
 //
 // POST /documents/transform/submit → 200 application/json.
-func (s *DocumentsService) SubmitDocumentTransform(ctx context.Context, form *Form, opts ...Option) (*SubmitDocumentTransformResponse, error) {
+func (s *DocumentsService) SubmitDocumentTransform(ctx context.Context, form *SubmitDocumentTransformForm, opts ...Option) (*SubmitDocumentTransformResponse, error) {
 	return callJSON[SubmitDocumentTransformResponse](ctx, s.client, operations["submitDocumentTransform"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.SubmitDocumentTransformWithBody(ctx, contentType, body, edit)
 	})
 }
@@ -755,9 +767,12 @@ func (s *DocumentsService) SubmitDocumentTransform(ctx context.Context, form *Fo
 // TransformDocument calls transformDocument: Transform Document.
 //
 // POST /documents/transform → 200 application/json.
-func (s *DocumentsService) TransformDocument(ctx context.Context, form *Form, opts ...Option) (*TransformDocumentResponse, error) {
+func (s *DocumentsService) TransformDocument(ctx context.Context, form *TransformDocumentForm, opts ...Option) (*TransformDocumentResponse, error) {
 	return callJSON[TransformDocumentResponse](ctx, s.client, operations["transformDocument"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.TransformDocumentWithBody(ctx, contentType, body, edit)
 	})
 }
@@ -819,7 +834,7 @@ func (s *FileUploadService) ListContent(ctx context.Context, datasourceID string
 // StreamUploadProgress calls streamUploadProgress: Stream Upload Progress.
 //
 // GET /datasources/uploads/{upload_id}/progress → 200 text/event-stream.
-func (s *FileUploadService) StreamUploadProgress(ctx context.Context, uploadID string, opts ...Option) (*Stream, error) {
+func (s *FileUploadService) StreamUploadProgress(ctx context.Context, uploadID string, opts ...Option) (*Stream[Event], error) {
 	return callStream(ctx, s.client, operations["streamUploadProgress"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
 		return g.StreamUploadProgress(ctx, uploadID, edit)
 	})
@@ -828,9 +843,12 @@ func (s *FileUploadService) StreamUploadProgress(ctx context.Context, uploadID s
 // UploadAndListContent calls uploadAndListContent: Upload Content (sync).
 //
 // POST /datasources/{datasource_id}/content/process → 200 application/json.
-func (s *FileUploadService) UploadAndListContent(ctx context.Context, datasourceID string, params *UploadAndListContentParams, form *Form, opts ...Option) (*FileUploadSyncResponse, error) {
+func (s *FileUploadService) UploadAndListContent(ctx context.Context, datasourceID string, params *UploadAndListContentParams, form *UploadAndListContentForm, opts ...Option) (*FileUploadSyncResponse, error) {
 	return callJSON[FileUploadSyncResponse](ctx, s.client, operations["uploadAndListContent"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.UploadAndListContentWithBody(ctx, datasourceID, params, contentType, body, edit)
 	})
 }
@@ -838,9 +856,12 @@ func (s *FileUploadService) UploadAndListContent(ctx context.Context, datasource
 // UploadContent calls uploadContent: Upload Content (async).
 //
 // POST /datasources/{datasource_id}/content → 200 application/json.
-func (s *FileUploadService) UploadContent(ctx context.Context, datasourceID string, form *Form, opts ...Option) (*UploadContentResponse, error) {
+func (s *FileUploadService) UploadContent(ctx context.Context, datasourceID string, form *UploadContentForm, opts ...Option) (*UploadContentResponse, error) {
 	return callJSON[UploadContentResponse](ctx, s.client, operations["uploadContent"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.UploadContentWithBody(ctx, datasourceID, contentType, body, edit)
 	})
 }
@@ -911,9 +932,12 @@ func (s *SessionsService) SendChatMessage(ctx context.Context, sessionID string,
 // SendChatMessageStream calls sendChatMessageStream: Send Chat Message Stream.
 //
 // POST /sessions/{session_id}/chat/stream → 200 text/event-stream.
-func (s *SessionsService) SendChatMessageStream(ctx context.Context, sessionID string, form *Form, opts ...Option) (*Stream, error) {
-	return callStream(ctx, s.client, operations["sendChatMessageStream"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
-		contentType, body := form.open(ctx)
+func (s *SessionsService) SendChatMessageStream(ctx context.Context, sessionID string, form *SendChatMessageStreamForm, opts ...Option) (*Stream[ChatEvent], error) {
+	return callTypedStream(decodeSendChatMessageStreamEvent)(ctx, s.client, operations["sendChatMessageStream"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
+		contentType, body, err := openForm(ctx, form)
+		if err != nil {
+			return nil, err
+		}
 		return g.SendChatMessageStreamWithBody(ctx, sessionID, contentType, body, edit)
 	})
 }

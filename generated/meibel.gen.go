@@ -881,6 +881,18 @@ type CloudStorageConnectorSummary struct {
 // CloudStorageConnectorSummaryProvider defines model for CloudStorageConnectorSummary.Provider.
 type CloudStorageConnectorSummaryProvider string
 
+// CompletionEvent defines model for CompletionEvent.
+type CompletionEvent struct {
+	Data  string `json:"data"`
+	Event string `json:"event"`
+}
+
+// ConnectedEvent defines model for ConnectedEvent.
+type ConnectedEvent struct {
+	Data  string `json:"data"`
+	Event string `json:"event"`
+}
+
 // ConnectorConfig defines model for ConnectorConfig.
 type ConnectorConfig struct {
 	CloudStorage nullable.Nullable[CloudStorageConnector] `json:"cloud_storage,omitempty"`
@@ -1619,6 +1631,12 @@ type ParseValueSource string
 // ParseYAxisRef defines model for ParseYAxisRef.
 type ParseYAxisRef string
 
+// PartialResponseEvent defines model for PartialResponseEvent.
+type PartialResponseEvent struct {
+	Data  string `json:"data"`
+	Event string `json:"event"`
+}
+
 // ProcessDocumentResponse defines model for ProcessDocumentResponse.
 type ProcessDocumentResponse struct {
 	JobId  string                         `json:"job_id"`
@@ -1770,6 +1788,12 @@ type Source_RelevanceScore struct {
 	union json.RawMessage
 }
 
+// StatusEvent defines model for StatusEvent.
+type StatusEvent struct {
+	Data  string `json:"data"`
+	Event string `json:"event"`
+}
+
 // SubmitDeepTransformFromDocument defines model for SubmitDeepTransformFromDocument.
 type SubmitDeepTransformFromDocument struct {
 	DocumentJobId string                    `json:"document_job_id"`
@@ -1870,6 +1894,12 @@ type ToolActivityEntry struct {
 	ToolResult nullable.Nullable[ToolResultInfo] `json:"tool_result"`
 }
 
+// ToolCallEvent defines model for ToolCallEvent.
+type ToolCallEvent struct {
+	Data  string `json:"data"`
+	Event string `json:"event"`
+}
+
 // ToolCallInfo defines model for ToolCallInfo.
 type ToolCallInfo struct {
 	Arguments nullable.Nullable[map[string]interface{}] `json:"arguments"`
@@ -1882,6 +1912,12 @@ type ToolCallInfo struct {
 type ToolConfig struct {
 	Disabled  nullable.Nullable[bool]                   `json:"disabled,omitempty"`
 	Variables nullable.Nullable[map[string]interface{}] `json:"variables,omitempty"`
+}
+
+// ToolResultEvent defines model for ToolResultEvent.
+type ToolResultEvent struct {
+	Data  string `json:"data"`
+	Event string `json:"event"`
 }
 
 // ToolResultInfo defines model for ToolResultInfo.

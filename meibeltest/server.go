@@ -14,8 +14,11 @@
 //
 // Implemented: agents (create, get, list, update, delete, publish, list
 // versions), sessions (create, create by agent name, list, get, chat, messages),
-// datasources (create, get, list, update, delete) and data elements (list, get,
-// search). Every other operation answers 501 with a detail naming it.
+// datasources (create, get, list, update, delete), data elements (list, get,
+// search), the chat stream (SSE), content upload with its progress stream,
+// ingest trigger/status, document parse/status/result/trace, and datasource
+// downloads (job, progress stream, streamed zip, one-call export). Every
+// other operation answers 501 with a detail naming it.
 package meibeltest
 
 import (

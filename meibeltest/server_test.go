@@ -88,10 +88,10 @@ func TestNotImplementedNamesOperation(t *testing.T) {
 	// A multipart upload reaches the 501 too (after its body is validated).
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	fw, _ := mw.CreateFormFile("files", "a.txt")
+	fw, _ := mw.CreateFormFile("file", "a.txt")
 	fw.Write([]byte("hello"))
 	mw.Close()
-	req, _ := http.NewRequest("POST", ts.URL+"/v2/datasources/ds_1/content", &buf)
+	req, _ := http.NewRequest("POST", ts.URL+"/v2/documents/process", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set(APIKeyHeader, "k")
 	resp, err := ts.Client().Do(req)
@@ -100,7 +100,7 @@ func TestNotImplementedNamesOperation(t *testing.T) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != 501 {
-		t.Fatalf("uploadContent: %d", resp.StatusCode)
+		t.Fatalf("processDocument: %d", resp.StatusCode)
 	}
 }
 
@@ -127,7 +127,7 @@ func TestOperationsMapToStrictMethods(t *testing.T) {
 			}
 		}
 	}
-	if done != 21 || done+todo != 83 {
+	if done != 34 || done+todo != 83 {
 		t.Fatalf("implemented %d of %d operations", done, done+todo)
 	}
 }

@@ -18,6 +18,7 @@ type store struct {
 	sessions    map[string]*session
 	datasources map[string]*datasource
 	elements    map[string][]*dataElement // by datasource id, in creation order
+	files       fileStore                 // uploads, documents, downloads (files.go)
 }
 
 func newStore() *store {

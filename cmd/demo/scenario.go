@@ -10,7 +10,7 @@ import (
 
 // scenario is the list of steps make demo runs, in order.
 func scenario() []step {
-	return []step{
+	return append([]step{
 		{"Create an agent", createAgent},
 		{"Publish it", publishAgent},
 		{"Start a session by the agent's name", createSessionByName},
@@ -19,7 +19,7 @@ func scenario() []step {
 		{"Create a datasource", createDatasource},
 		{"List datasources", listDatasources},
 		{"An error case: a session for an unpublished agent", unpublishedAgent},
-	}
+	}, fileSteps()...)
 }
 
 func createAgent(ctx context.Context, s *state) error {

@@ -70,7 +70,11 @@ func run(specPath, genDir, outDir, docsPath string) error {
 	if err != nil {
 		return err
 	}
-	files := map[string][]byte{"models.gen.go": models, "operations.gen.go": operations, "pages.gen.go": pagesSrc, "numbers.gen.go": numbers}
+	forms, err := renderForms(ops, gen)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{"models.gen.go": models, "operations.gen.go": operations, "pages.gen.go": pagesSrc, "numbers.gen.go": numbers, "forms.gen.go": forms}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(outDir, name), src, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)

@@ -149,7 +149,7 @@ func renderMethod(b *bytes.Buffer, svc string, op operation, g *generatedPkg, q 
 		args = append(args, p.arg)
 	}
 	if op.Body == bodyMultipart {
-		sigParams = append(sigParams, "form *Form")
+		sigParams = append(sigParams, "form *"+op.Form.TypeName)
 	}
 	sigParams = append(sigParams, "opts ...Option")
 
@@ -170,7 +170,7 @@ func renderMethod(b *bytes.Buffer, svc string, op operation, g *generatedPkg, q 
 	case resultNone:
 		result, helper = "error", "callNoContent"
 	case resultStream:
-		result, helper = "(*Stream, error)", "callStream"
+		result, helper = streamResult(op)
 	case resultBinary:
 		result, helper = "(*Download, error)", "callDownload"
 	}
@@ -179,7 +179,7 @@ func renderMethod(b *bytes.Buffer, svc string, op operation, g *generatedPkg, q 
 	fmt.Fprintf(b, "func (s *%sService) %s(%s) %s {\n", svc, op.GoName, strings.Join(sigParams, ", "), result)
 	fmt.Fprintf(b, "\treturn %s(ctx, s.client, operations[%q], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {\n", helper, op.ID)
 	if op.Body == bodyMultipart {
-		b.WriteString("\t\tcontentType, body := form.open(ctx)\n")
+		b.WriteString("\t\tcontentType, body, err := openForm(ctx, form)\n\t\tif err != nil {\n\t\t\treturn nil, err\n\t\t}\n")
 		args = append(args, "contentType", "body")
 	}
 	args = append([]string{"ctx"}, args...)

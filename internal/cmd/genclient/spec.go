@@ -46,7 +46,9 @@ type operation struct {
 	ContentType string // success content type, "" for none
 	// Spec is the operation as loaded from the spec, for renderers that need
 	// more than the above (pagination, the operation index).
-	Spec *openapi3.Operation
+	Spec   *openapi3.Operation
+	Form   *formSpec   // the multipart body's fields (see forms.go)
+	Events *eventsSpec // typed stream events from x-stream-event (see forms.go)
 }
 
 // service groups the operations of one tag.
@@ -142,6 +144,9 @@ func describe(method, path string, op *openapi3.Operation) (operation, error) {
 		o.Result, o.ContentType = resultBinary, cts[0]
 	default:
 		return o, fmt.Errorf("operation %s: unsupported success content %v", o.ID, cts)
+	}
+	if err := describeFormAndEvents(&o, op); err != nil {
+		return o, err
 	}
 	return o, nil
 }

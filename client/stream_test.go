@@ -1,0 +1,302 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/meibel-ai/meibel-go/client"
+)
+
+// fileServer starts h on loopback and returns a client for it whose
+// connections are closed with the server, so leak checks see no idle conns.
+func fileServer(t *testing.T, h http.HandlerFunc) *client.Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	clearEnv(t)
+	c, err := client.New(client.WithAPIKey("k"), client.WithBaseURL(srv.URL+"/v2"), client.WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// sse writes frames to w, flushing after each.
+func sse(w http.ResponseWriter, frames ...string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	for _, f := range frames {
+		io.WriteString(w, f)
+		w.(http.Flusher).Flush()
+	}
+}
+
+func TestChatStreamTypedEvents(t *testing.T) {
+	var gotMessage string
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.EscapedPath() != "/v2/sessions/s%201/chat/stream" || r.Method != http.MethodPost {
+			t.Errorf("request %s %s", r.Method, r.URL.EscapedPath())
+		}
+		gotMessage = r.FormValue("user_message")
+		sse(w, "event: connected\ndata: {\"session_id\":\"s 1\"}\n\n",
+			": keep-alive\n\n",
+			"event: status\ndata: thinking\n\n",
+			"event: partial_response\ndata: Hel\n\n",
+			"event: partial_response\ndata: lo\n\n",
+			"event: something_new\ndata: ?\n\n",
+			"event: completion\ndata: Hello\n\n")
+	})
+	stream, err := c.Sessions.SendChatMessageStream(context.Background(), "s 1", &client.SendChatMessageStreamForm{UserMessage: ptr("hi")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	var text strings.Builder
+	for ev, err := range stream.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e := ev.(type) {
+		case *client.ConnectedEvent:
+			kinds = append(kinds, "connected")
+		case *client.StatusEvent:
+			kinds = append(kinds, "status:"+e.Data)
+		case *client.PartialResponseEvent:
+			kinds = append(kinds, "partial")
+			text.WriteString(e.Data)
+		case *client.CompletionEvent:
+			kinds = append(kinds, "completion:"+e.Data)
+		case client.Event:
+			kinds = append(kinds, "raw:"+e.Type)
+		default:
+			t.Fatalf("unexpected event %T", ev)
+		}
+	}
+	want := "connected status:thinking partial partial raw:something_new completion:Hello"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("events = %s\nwant     %s", got, want)
+	}
+	if text.String() != "Hello" || gotMessage != "hi" {
+		t.Errorf("text %q, message sent %q", text.String(), gotMessage)
+	}
+	if stream.Err() != nil {
+		t.Errorf("Err = %v", stream.Err())
+	}
+}
+
+func TestStreamErrorEvent(t *testing.T) {
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		sse(w, "data: 10%\n\n", "event: error\ndata: {\"detail\":\"parser crashed\",\"code\":\"E42\"}\n\n", "data: never\n\n")
+	})
+	stream, err := c.Documents.StreamDocumentTrace(context.Background(), "job-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for stream.Next() {
+		n++
+		if got := stream.Current().Data; got != "10%" {
+			t.Errorf("event %q", got)
+		}
+	}
+	var se *client.StreamError
+	if !errors.As(stream.Err(), &se) {
+		t.Fatalf("Err = %v, want *StreamError", stream.Err())
+	}
+	if n != 1 || se.Message != "parser crashed" || se.Code != "E42" || se.Operation != "streamDocumentTrace" {
+		t.Errorf("n=%d, StreamError %+v", n, se)
+	}
+	if !strings.Contains(se.Error(), "streamDocumentTrace") || !strings.Contains(se.Error(), "parser crashed") {
+		t.Errorf("message %q", se.Error())
+	}
+}
+
+func TestStreamUnterminatedEventIsAnError(t *testing.T) {
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		sse(w, "data: ok\n\n", "data: cut")
+	})
+	stream, err := c.FileUpload.StreamUploadProgress(context.Background(), "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for ev, err := range stream.All() {
+		if err != nil {
+			if !errors.Is(err, client.ErrUnterminatedEvent) || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("err = %v", err)
+			}
+			continue
+		}
+		got = append(got, ev.Data)
+	}
+	if strings.Join(got, ",") != "ok" {
+		t.Errorf("events %q", got)
+	}
+}
+
+func TestStreamHTTPErrorIsAPIError(t *testing.T) {
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(404)
+		io.WriteString(w, `{"detail":"no such job"}`)
+	})
+	_, err := c.Documents.StreamDocumentTrace(context.Background(), "nope")
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrNotFound) || apiErr.Message != "no such job" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// blockingStream sends one event and then holds the stream open until the
+// client goes away; it reports when its request context ended.
+func blockingStream(t *testing.T) (*client.Client, <-chan struct{}) {
+	gone := make(chan struct{})
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		sse(w, "data: first\n\n")
+		<-r.Context().Done()
+		close(gone)
+	})
+	return c, gone
+}
+
+func TestStreamContextCancelEndsPromptly(t *testing.T) {
+	leakCheck(t)
+	c, gone := blockingStream(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stream, err := c.Documents.StreamDocumentTrace(ctx, "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stream.Next() || stream.Current().Data != "first" {
+		t.Fatalf("first event: %v", stream.Err())
+	}
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	if stream.Next() {
+		t.Fatal("Next after cancel returned an event")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("cancel took %v", d)
+	}
+	if !errors.Is(stream.Err(), context.Canceled) {
+		t.Errorf("Err = %v, want context.Canceled", stream.Err())
+	}
+	select {
+	case <-gone:
+	case <-time.After(2 * time.Second):
+		t.Fatal("server never saw the connection end")
+	}
+	if err := stream.Close(); err != nil {
+		t.Errorf("Close after cancel = %v", err)
+	}
+}
+
+func TestStreamCloseIsIdempotentAndEndsReading(t *testing.T) {
+	leakCheck(t)
+	c, gone := blockingStream(t)
+	stream, err := c.Documents.StreamDocumentTrace(context.Background(), "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !stream.Next() {
+		t.Fatal(stream.Err())
+	}
+	// Close from another goroutine while Next is blocked.
+	time.AfterFunc(50*time.Millisecond, func() { stream.Close() })
+	if stream.Next() {
+		t.Fatal("Next after Close returned an event")
+	}
+	if stream.Err() != nil {
+		t.Errorf("Err after the caller's Close = %v, want nil", stream.Err())
+	}
+	for i := 0; i < 3; i++ {
+		stream.Close()
+	}
+	if stream.Next() {
+		t.Fatal("Next after Close")
+	}
+	<-gone
+}
+
+func TestStreamBreakClosesConnection(t *testing.T) {
+	leakCheck(t)
+	c, gone := blockingStream(t)
+	stream, err := c.Documents.StreamDocumentTrace(context.Background(), "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range stream.All() {
+		break
+	}
+	select {
+	case <-gone:
+	case <-time.After(2 * time.Second):
+		t.Fatal("breaking out of the loop did not close the connection")
+	}
+}
+
+func TestStreamMaxEventSize(t *testing.T) {
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		sse(w, "data: "+strings.Repeat("z", 5000)+"\n\n")
+	})
+	stream, err := c.Documents.StreamDocumentTrace(context.Background(), "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream.SetMaxEventSize(1000)
+	if stream.Next() {
+		t.Fatal("oversized event delivered")
+	}
+	var tooBig *client.EventTooLargeError
+	if !errors.As(stream.Err(), &tooBig) || tooBig.Limit != 1000 {
+		t.Fatalf("Err = %v", stream.Err())
+	}
+}
+
+// leakCheck fails t if goroutines started during the test outlive it (and its
+// servers, closed by cleanups registered later, which run first).
+func leakCheck(t *testing.T) {
+	t.Helper()
+	opt := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func ExampleStream_All() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sse(w, "event: connected\ndata: {}\n\n", "event: partial_response\ndata: Hel\n\n",
+			"event: partial_response\ndata: lo!\n\n", "event: completion\ndata: Hello!\n\n")
+	}))
+	defer srv.Close()
+	c, _ := client.New(client.WithAPIKey("key"), client.WithBaseURL(srv.URL))
+
+	stream, err := c.Sessions.SendChatMessageStream(context.Background(), "session-1",
+		&client.SendChatMessageStreamForm{UserMessage: ptr("Say hello")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer stream.Close()
+	for ev, err := range stream.All() {
+		if err != nil {
+			fmt.Println("stream failed:", err)
+			return
+		}
+		switch e := ev.(type) {
+		case *client.PartialResponseEvent:
+			fmt.Print(e.Data) // token by token
+		case *client.CompletionEvent:
+			fmt.Println()
+		}
+	}
+	// Output: Hello!
+}
