@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/meibel-ai/meibel-go/client"
+	"github.com/meibel-ai/meibel-go/internal/contract"
 )
 
 const benchAPIKey = "bench-key"
@@ -253,4 +254,24 @@ func settleGoroutines(want int) int {
 		n = runtime.NumGoroutine()
 	}
 	return n
+}
+
+// TestBenchFixturesMatchSpec keeps the canned benchmark bodies honest: they
+// must be valid responses of their operations according to api-v2.json.
+func TestBenchFixturesMatchSpec(t *testing.T) {
+	v, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{"Content-Type": {"application/json"}}
+	for path, body := range map[string][]byte{
+		"/v2/agents/agt_1":                   agentBody,
+		"/v2/datasources/ds_1/data-elements": listBody(50),
+		"/v2/datasources/ds_2/data-elements": listBody(0),
+	} {
+		req := httptest.NewRequest(http.MethodGet, "http://localhost"+path, nil)
+		if err := v.ValidateResponse(req, http.StatusOK, h, body); err != nil {
+			t.Errorf("GET %s: canned body does not match the spec: %v", path, err)
+		}
+	}
 }
