@@ -86,6 +86,7 @@ func benchList(b *testing.B, n int, mk func(*testing.B, *cannedServer) listDecod
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(peak)/float64(len(lc.body)), "peak-heap/body")
 	b.ReportMetric(float64(retained)/float64(len(lc.body)), "result-heap/body")
+	b.ReportMetric(float64(sub0(peak, retained))/float64(len(lc.body)), "decode-heap/body")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/ops/float64(n), "ns/element")
 }
 
