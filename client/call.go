@@ -135,7 +135,13 @@ func decodeJSON(resp *http.Response, out any) error {
 		return errors.New("expected an application/json body")
 	}
 	dec := json.NewDecoder(resp.Body)
-	if err := dec.Decode(out); err != nil {
+	decode := dec.Decode
+	if resp.ContentLength < 0 || resp.ContentLength >= streamDecodeMin {
+		// Large or unknown size: decode lists element by element so the
+		// whole body is never buffered (decode_stream.go).
+		decode = func(v any) error { return decodeStreaming(dec, v) }
+	}
+	if err := decode(out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty body where a JSON result was expected")
 		}
