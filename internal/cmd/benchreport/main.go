@@ -122,6 +122,7 @@ func writeReport(w io.Writer, r results, info reportInfo) {
 	fmt.Fprintf(w, "\n## What each benchmark does\n\n")
 	for _, line := range []string{
 		"`BenchmarkGetAgent` / `…RawBaseline`: one `getAgent` call (~1.5 KB JSON) at a time over a kept-alive loopback connection, decoded into `AgentDetailResponse`.",
+		"`BenchmarkGetAgentOverhead` / `…RawBaseline`: the same call over an in-memory transport, isolating the client's own per-call cost (most of what remains is decoding `AgentDetailResponse`, the same on both sides).",
 		"`BenchmarkListDataElements` / `…RawBaseline`: `listDataElements` returning 10,000 elements (~9 MB JSON) decoded into `DataElementListResponse`. Peak heap is sampled with `runtime/metrics` (`/memory/classes/heap/objects:bytes`, every 100 µs) during one extra call, above a base taken after a GC, with the result kept alive; \"decoded result\" is what is still live after a GC, \"beyond the result\" is peak minus that.",
 		"`BenchmarkListDataElementsGrowth/n=…`: the client's list call at 1k, 10k and 100k elements of the same shape.",
 		"`BenchmarkConcurrency` / `…RawBaseline`: 64 goroutines share 20,000 `getAgent` calls through one new client with the default transport; connections are counted on the server with a `ConnState` hook; goroutines are counted again after the server closes every connection.",

@@ -66,6 +66,8 @@ func rows(r results) []row {
 		{"Small call (getAgent): time", r.get("BenchmarkGetAgent", "ns/op"), r.get("BenchmarkGetAgentRawBaseline", "ns/op"), "≤ 1.25× raw", ratioAtMost(1.25)},
 		{"Small call: allocations", r.get("BenchmarkGetAgent", "allocs/op"), r.get("BenchmarkGetAgentRawBaseline", "allocs/op"), "report", nil},
 		{"Small call: bytes allocated", r.get("BenchmarkGetAgent", "B/op"), r.get("BenchmarkGetAgentRawBaseline", "B/op"), "report", nil},
+		{"Small call without network (in-memory transport): time", r.get("BenchmarkGetAgentOverhead", "ns/op"), r.get("BenchmarkGetAgentOverheadRawBaseline", "ns/op"), "report", nil},
+		{"Small call without network: allocations", r.get("BenchmarkGetAgentOverhead", "allocs/op"), r.get("BenchmarkGetAgentOverheadRawBaseline", "allocs/op"), "report", nil},
 		{"Large list (10,000 elements): time", r.get(list, "ns/op"), r.get(listBase, "ns/op"), "≤ 1.15× raw", ratioAtMost(1.15)},
 		{"Large list: body size", r.get(list, "body-MB"), value{}, "~10 MB", nil},
 		{"Large list: peak heap ÷ body size", r.get(list, "peak-heap/body"), r.get(listBase, "peak-heap/body"), "≤ 2", atMost(2)},

@@ -26,6 +26,7 @@ type group struct {
 // are skipped and shown as absent in the report.
 var groups = []group{
 	{[]string{"BenchmarkGetAgent", "BenchmarkGetAgentRawBaseline"}, "1s"},
+	{[]string{"BenchmarkGetAgentOverhead", "BenchmarkGetAgentOverheadRawBaseline"}, "1s"},
 	{[]string{"BenchmarkListDataElements", "BenchmarkListDataElementsRawBaseline"}, "1s"},
 	{[]string{"BenchmarkListDataElementsGrowth"}, "1s"}, // 100k elements take > 1 s, so run once
 	{[]string{"BenchmarkConcurrency", "BenchmarkConcurrencyRawBaseline"}, "1x"},
