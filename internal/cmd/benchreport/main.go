@@ -7,7 +7,7 @@
 // on the same machine in the same run; absolute times are noisy on shared
 // machines. Benchmarks absent from the source tree are reported as absent.
 //
-//	go run ./internal/cmd/benchreport [-rounds 5] [-out BENCHMARKS.md] [-raw bench.txt]
+//	go run ./internal/cmd/benchreport [-rounds 7] [-out BENCHMARKS.md] [-raw bench.txt]
 //
 // The -raw file holds every benchmark output line, in the format benchstat reads.
 package main
@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	rounds := flag.Int("rounds", 5, "runs of each benchmark; the report shows medians")
+	rounds := flag.Int("rounds", 7, "runs of each benchmark; the report shows medians")
 	outPath := flag.String("out", "BENCHMARKS.md", "report to write")
 	rawPath := flag.String("raw", "", "also write the raw go test -bench output here (benchstat format)")
 	only := flag.String("only", "", "run only benchmarks whose name contains this (for a quick look)")
