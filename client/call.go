@@ -41,6 +41,12 @@ func callFrom(ctx context.Context) *callState {
 
 // callSettings applies per-call options on top of a copy of the client's.
 func (c *Client) callSettings(op *operation, opts []Option) (settings, error) {
+	if len(opts) == 0 {
+		// The common case, kept apart so that s below (whose address the
+		// options take, which moves it to the heap) costs nothing here. The
+		// headers map is shared, read-only, with the client.
+		return c.settings, nil
+	}
 	s := c.settings.clone()
 	for _, o := range opts {
 		if o.apply == nil {
@@ -130,12 +136,22 @@ func decodeJSON(resp *http.Response, out any) error {
 	if resp.StatusCode == http.StatusNoContent {
 		return errors.New("no body (204 No Content) where a JSON result was expected")
 	}
-	mediaType, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	ct := resp.Header.Get("Content-Type")
+	mediaType, err := ct, error(nil)
+	if ct != "application/json" { // the usual value needs no parsing (which allocates)
+		mediaType, _, err = mime.ParseMediaType(ct)
+	}
 	if err != nil || (mediaType != "application/json" && !strings.HasSuffix(mediaType, "+json")) {
 		return errors.New("expected an application/json body")
 	}
 	dec := json.NewDecoder(resp.Body)
-	if err := dec.Decode(out); err != nil {
+	decode := dec.Decode
+	if resp.ContentLength < 0 || resp.ContentLength >= streamDecodeMin {
+		// Large or unknown size: decode lists element by element so the
+		// whole body is never buffered (decode_stream.go).
+		decode = func(v any) error { return decodeStreaming(dec, v) }
+	}
+	if err := decode(out); err != nil {
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty body where a JSON result was expected")
 		}
