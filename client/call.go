@@ -146,6 +146,10 @@ func decodeJSON(resp *http.Response, out any) error {
 	}
 	dec := json.NewDecoder(resp.Body)
 	if err := dec.Decode(out); err != nil {
+		var readErr *bodyReadError
+		if errors.As(err, &readErr) { // the operation is named by DecodeError already
+			return fmt.Errorf("reading the response body: %w", readErr.err)
+		}
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty body where a JSON result was expected")
 		}

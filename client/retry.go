@@ -57,7 +57,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			st.attempts.Store(int32(attempt))
 		}
 		start := time.Now()
-		resp, err := t.attempt(r, p)
+		resp, err := t.attempt(r, p, opID)
 		logAttempt(p.logger, opID, r, attempt, resp, err, time.Since(start))
 
 		if attempt > p.retries || !replayable {
@@ -88,7 +88,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // attempt sends one request under its own context: the header timer cancels
 // it when no headers arrive in time; the returned body is bounded by the
 // stall timeout and releases the context when closed.
-func (t *retryTransport) attempt(req *http.Request, p policy) (*http.Response, error) {
+func (t *retryTransport) attempt(req *http.Request, p policy, opID string) (*http.Response, error) {
 	ctx, cancel := context.WithCancelCause(req.Context())
 	timer := startHeaderTimer(p.headerTimeout, cancel)
 	r := req.WithContext(ctx)
@@ -108,7 +108,7 @@ func (t *retryTransport) attempt(req *http.Request, p policy) (*http.Response, e
 		cancel(context.Canceled)
 		return nil, err
 	}
-	resp.Body = newAttemptBody(resp.Body, p.stallTimeout, cancel)
+	resp.Body = newAttemptBody(opID, resp.Body, p.stallTimeout, cancel)
 	return resp, nil
 }
 

@@ -97,6 +97,7 @@ func (b *progressBody) Read(p []byte) (int, error) {
 // attemptBody is the body of a response: reads are bounded by the stall
 // timeout, and Close releases the attempt's context.
 type attemptBody struct {
+	op     string // operationId, for errors
 	rc     io.ReadCloser
 	d      time.Duration
 	cancel context.CancelCauseFunc
@@ -107,11 +108,21 @@ type attemptBody struct {
 	once  sync.Once
 }
 
-func newAttemptBody(rc io.ReadCloser, stall time.Duration, cancel context.CancelCauseFunc) *attemptBody {
-	return &attemptBody{rc: rc, d: stall, cancel: cancel}
+func newAttemptBody(op string, rc io.ReadCloser, stall time.Duration, cancel context.CancelCauseFunc) *attemptBody {
+	return &attemptBody{op: op, rc: rc, d: stall, cancel: cancel}
 }
 
+// Read reads the body; a failure other than io.EOF becomes a *bodyReadError
+// naming the operation.
 func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyReadError{op: b.op, err: err}
+	}
+	return n, err
+}
+
+func (b *attemptBody) read(p []byte) (int, error) {
 	if b.d <= 0 {
 		return b.rc.Read(p)
 	}
@@ -149,6 +160,22 @@ func (b *attemptBody) fire() {
 func (b *attemptBody) stallErr() error {
 	return &timeoutError{phase: "body data", after: b.d, option: "WithStallTimeout"}
 }
+
+// bodyReadError is a failure while reading a response body (reset, stall,
+// cancellation), naming the operation.
+type bodyReadError struct {
+	op  string
+	err error
+}
+
+func (e *bodyReadError) Error() string {
+	if e.op == "" {
+		return "meibel: reading the response body: " + e.err.Error()
+	}
+	return "meibel: " + e.op + ": reading the response body: " + e.err.Error()
+}
+
+func (e *bodyReadError) Unwrap() error { return e.err }
 
 func (b *attemptBody) Close() error {
 	var err error

@@ -73,3 +73,16 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.Header.Set("User-Agent", t.userAgent)
 	return t.next.RoundTrip(r)
 }
+
+// CloseIdleConnections forwards to the next transport so that
+// (*http.Client).CloseIdleConnections reaches the real connection pool.
+func (t *headerTransport) CloseIdleConnections() { closeIdle(t.next) }
+
+// CloseIdleConnections forwards to the next transport.
+func (t *retryTransport) CloseIdleConnections() { closeIdle(t.next) }
+
+func closeIdle(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
