@@ -12,4 +12,4 @@ import _ "embed"
 var Spec []byte
 
 //go:generate go tool oapi-codegen -config oapi-codegen.yaml api-v2.json
-//go:generate go run ./internal/cmd/genclient -spec api-v2.json -generated ./generated -out client
+//go:generate go run ./internal/cmd/genclient -spec api-v2.json -generated ./generated -out client -docs docs/operations.md

@@ -205,3 +205,16 @@ func isStream(ct string) bool {
 	}
 	return false
 }
+
+// Route names the operation r addresses: its operationId, its ServeMux-style
+// pattern ("GET /v2/agents/{agent_id}") and its unescaped path parameters.
+// Routing uses the escaped path only, so "a%2Fb" stays one segment, and a
+// literal segment wins over a parameter (/datasources/uploads/... is
+// streamUploadProgress, not a datasource called "uploads").
+func (v *Validator) Route(r *http.Request) (operationID, pattern string, params map[string]string, err error) {
+	route, params, err := v.route(r)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return route.Operation.OperationID, route.Method + " " + BasePath + route.Path, params, nil
+}

@@ -44,6 +44,9 @@ type operation struct {
 	Status      int // first 2xx status the spec declares
 	Result      resultKind
 	ContentType string // success content type, "" for none
+	// Spec is the operation as loaded from the spec, for renderers that need
+	// more than the above (pagination, the operation index).
+	Spec *openapi3.Operation
 }
 
 // service groups the operations of one tag.
@@ -91,6 +94,7 @@ func describe(method, path string, op *openapi3.Operation) (operation, error) {
 		Summary:     op.Summary,
 		Description: op.Description,
 		Deprecated:  op.Deprecated,
+		Spec:        op,
 	}
 	if o.ID == "" {
 		return o, fmt.Errorf("%s %s has no operationId", method, path)

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestDemoAgainstLocalServer runs the whole scenario against the in-process
+// local server, as `make demo` does on a machine without MEIBEL_API_KEY.
+func TestDemoAgainstLocalServer(t *testing.T) {
+	t.Setenv("MEIBEL_API_KEY", "")
+	t.Setenv("MEIBEL_BASE_URL", "")
+	var out bytes.Buffer
+	if code := run(&out); code != 0 {
+		t.Fatalf("demo exited %d:\n%s", code, out.String())
+	}
+	for _, want := range []string{
+		"running against the in-process local Meibel server",
+		"agent: ",
+		`404 Not Found: no published version of agent "demo-draft-bot-`,
+		"steps passed.",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package meibeltest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// reply is a decoded response.
+type reply struct {
+	status int
+	header http.Header
+	raw    []byte
+}
+
+func (r reply) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.raw, v); err != nil {
+		t.Fatalf("decode %s: %v", r.raw, err)
+	}
+}
+
+// obj decodes the body as a JSON object.
+func (r reply) obj(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.json(t, &m)
+	return m
+}
+
+func do(t *testing.T, ts *httptest.Server, method, path string, body any) reply {
+	t.Helper()
+	return doKey(t, ts, method, path, body, "test-key")
+}
+
+// doKey sends a request under /v2 (path is already escaped); body is JSON
+// unless it is nil or []byte.
+func doKey(t *testing.T, ts *httptest.Server, method, path string, body any, key string) reply {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequest(method, ts.URL+"/v2"+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if key != "" {
+		req.Header.Set(APIKeyHeader, key)
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, raw: raw}
+}
+
+func expect(t *testing.T, r reply, status int) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status %d, want %d: %s", r.status, status, r.raw)
+	}
+}
+
+// detail returns a string detail.
+func detail(t *testing.T, r reply) string {
+	t.Helper()
+	var e struct{ Detail string }
+	r.json(t, &e)
+	return e.Detail
+}
+
+// createAgent creates an agent and returns its id.
+func createAgent(t *testing.T, ts *httptest.Server, body map[string]any) string {
+	t.Helper()
+	r := do(t, ts, "POST", "/agents", body)
+	expect(t, r, 201)
+	return r.obj(t)["id"].(string)
+}

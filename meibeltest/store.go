@@ -1,0 +1,66 @@
+package meibeltest
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/meibel-ai/meibel-go/generated"
+)
+
+// store is the server's in-memory state; mu guards everything in it.
+type store struct {
+	mu          sync.Mutex
+	seq         int
+	agents      map[string]*agent
+	sessions    map[string]*session
+	datasources map[string]*datasource
+	elements    map[string][]*dataElement // by datasource id, in creation order
+}
+
+func newStore() *store {
+	return &store{
+		agents:      map[string]*agent{},
+		sessions:    map[string]*session{},
+		datasources: map[string]*datasource{},
+		elements:    map[string][]*dataElement{},
+	}
+}
+
+// next returns a new sequence number and an id with the given prefix.
+func (s *store) next(prefix string) (int, string) {
+	s.seq++
+	return s.seq, fmt.Sprintf("%s_%06d", prefix, s.seq)
+}
+
+// set is a value or absent, never null (for response fields that are
+// nullable but absent when unknown).
+func set[T any](v *T) nullable.Nullable[T] {
+	if v == nil {
+		return nil
+	}
+	return nullable.NewNullableWithValue(*v)
+}
+
+// orNull is a value, or null when v is nil (for required nullable fields).
+func orNull[T any](v *T) nullable.Nullable[T] {
+	if v == nil {
+		return nullable.NewNullNullable[T]()
+	}
+	return nullable.NewNullableWithValue(*v)
+}
+
+// get returns the value of a nullable that is set and not null.
+func get[T any](n nullable.Nullable[T]) (T, bool) {
+	v, err := n.Get()
+	return v, err == nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func timestamp(t time.Time) string { return t.Format(time.RFC3339Nano) }
+
+// Compile-time check: the strict server covers the generated interface.
+var _ generated.StrictServerInterface = strictServer{}

@@ -1,0 +1,71 @@
+package meibel_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	meibel "github.com/meibel-ai/meibel-go"
+)
+
+// TestNoUntypedFields checks that every model field generated as interface{}
+// comes from a spec property that really has no type: nullable strings,
+// integers, objects and $refs must keep their Go type.
+func TestNoUntypedFields(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(meibel.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Go type name -> schema, for component schemas (Body_x -> BodyX).
+	schemas := map[string]*openapi3.Schema{}
+	for name, ref := range doc.Components.Schemas {
+		schemas[strings.ReplaceAll(name, "_", "")] = ref.Value
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "generated/meibel.gen.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		ts, ok := n.(*ast.TypeSpec)
+		if !ok {
+			return true
+		}
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
+			return false
+		}
+		schema := schemas[ts.Name.Name]
+		for _, field := range st.Fields.List {
+			if !isEmptyInterface(field.Type) || field.Tag == nil {
+				continue
+			}
+			tag := reflect.StructTag(strings.Trim(field.Tag.Value, "`")).Get("json")
+			prop := strings.Split(tag, ",")[0]
+			if prop == "-" {
+				continue
+			}
+			checked++
+			if schema == nil || schema.Properties[prop] == nil {
+				t.Errorf("%s.%s is interface{} and has no component schema to justify it", ts.Name.Name, prop)
+				continue
+			}
+			p := schema.Properties[prop].Value
+			if p.Type != nil && len(p.Type.Slice()) > 0 || len(p.AnyOf)+len(p.OneOf)+len(p.AllOf) > 0 || schema.Properties[prop].Ref != "" {
+				t.Errorf("%s.%s is interface{} but the spec types it", ts.Name.Name, prop)
+			}
+		}
+		return false
+	})
+	t.Logf("%d interface{} fields, each untyped in the spec", checked)
+}
+
+func isEmptyInterface(e ast.Expr) bool {
+	it, ok := e.(*ast.InterfaceType)
+	return ok && len(it.Methods.List) == 0
+}
