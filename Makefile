@@ -1,7 +1,7 @@
 # Meibel v2 Go client. `make demo` runs the scenario, `make test` runs all tests.
 GO ?= go
 
-.PHONY: all demo test vet fmt-check generate local help
+.PHONY: all demo test vet fmt-check generate local help check-generated spec-diff spec-update
 
 all: test
 
@@ -30,3 +30,24 @@ local:
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'
+
+# Spec to compare with or move to: a path or an http(s) URL.
+NEW ?=
+# spec-diff policy: breaking (exit 1 on breaking changes unless
+# ALLOW_BREAKING=1), drift (exit 1 on any difference: scheduled CI), never.
+FAIL_ON ?= breaking
+ALLOW_BREAKING ?=
+
+## check-generated: fail if generated/ or client/*.gen.go differ from what `make generate` produces
+check-generated:
+	$(GO) test -count=1 -run '^TestGeneratedCodeIsCurrent$$' ./internal/gencheck
+
+## spec-diff: drift report api-v2.json → NEW=<path or URL>, breaking first; ALLOW_BREAKING=1 accepts breaking changes
+spec-diff:
+	@test -n "$(NEW)" || { echo "usage: make spec-diff NEW=<path or URL> [ALLOW_BREAKING=1] [FAIL_ON=breaking|drift|never]" >&2; exit 2; }
+	ALLOW_BREAKING=$(ALLOW_BREAKING) $(GO) run ./internal/cmd/specdiff -new '$(NEW)' -fail-on $(FAIL_ON)
+
+## spec-update: replace api-v2.json with NEW=<path or URL>, regenerate, build, vet, test, report, update CHANGELOG.md
+spec-update:
+	@test -n "$(NEW)" || { echo "usage: make spec-update NEW=<path or URL>" >&2; exit 2; }
+	$(GO) run ./internal/cmd/specupdate -new '$(NEW)'

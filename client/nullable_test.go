@@ -260,10 +260,13 @@ func TestWireCreateSessionByNameBodies(t *testing.T) {
 		{"no body", nil, `null`},
 		{"empty body", &client.CreateSessionRequest{}, `{}`},
 		{"full body", &client.CreateSessionRequest{
-			Prompt:                      client.Value("hello"),
-			MaxIterationsPerUserMessage: client.Value(0),
+			Prompt: client.Value("hello"),
+			// Not nullable since spec 0.7.0: a plain optional *int.
+			MaxIterationsPerUserMessage: new(0),
 			InitialContext:              client.Value(map[string]any{"user": "u1"}),
-		}, `{"initial_context":{"user":"u1"},"max_iterations_per_user_message":0,"prompt":"hello"}`},
+			MessageWaitTimeoutSeconds:   new(30),
+			ExecutionPolicyIds:          client.Value([]string{"pol-1"}),
+		}, `{"execution_policy_ids":["pol-1"],"initial_context":{"user":"u1"},"max_iterations_per_user_message":0,"message_wait_timeout_seconds":30,"prompt":"hello"}`},
 		{"null fields", &client.CreateSessionRequest{Prompt: client.Null[string]()}, `{"prompt":null}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

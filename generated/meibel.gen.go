@@ -1019,8 +1019,11 @@ type CreateExecutionPolicyRequest struct {
 
 // CreateSessionRequest defines model for CreateSessionRequest.
 type CreateSessionRequest struct {
+	ExecutionPolicy             nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty"`
+	ExecutionPolicyIds          nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty"`
 	InitialContext              nullable.Nullable[map[string]interface{}] `json:"initial_context,omitempty"`
-	MaxIterationsPerUserMessage nullable.Nullable[int]                    `json:"max_iterations_per_user_message,omitempty"`
+	MaxIterationsPerUserMessage *int                                      `json:"max_iterations_per_user_message,omitempty"`
+	MessageWaitTimeoutSeconds   *int                                      `json:"message_wait_timeout_seconds,omitempty"`
 	Prompt                      nullable.Nullable[string]                 `json:"prompt,omitempty"`
 }
 

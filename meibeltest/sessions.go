@@ -21,6 +21,7 @@ type session struct {
 	status                          string
 	start                           time.Time
 	messages                        []message
+	settings                        SessionSettings
 }
 
 type message struct {
@@ -41,7 +42,7 @@ func (s *store) session(id string) (*session, error) {
 func (s *store) startSession(a *agent, v *agentVersion, body *generated.CreateSessionRequest) *session {
 	seq, id := s.next("ses")
 	ss := &session{id: id, agentID: a.id, agentName: a.name, version: v.version, seq: seq,
-		status: sessionActive, start: now()}
+		status: sessionActive, start: now(), settings: settingsOf(body)}
 	s.sessions[id] = ss
 	if body != nil {
 		if prompt, ok := get(body.Prompt); ok && prompt != "" {

@@ -25,6 +25,7 @@ import (
 // state is what the steps share: the client and the ids they create.
 type state struct {
 	c            *client.Client
+	local        *meibeltest.Server // nil when running against a real server
 	out          io.Writer
 	run          string // a suffix that makes names unique per run
 	agentName    string
@@ -47,7 +48,7 @@ func run(out io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	c, where, stop, err := connect()
+	c, local, where, stop, err := connect()
 	if err != nil {
 		fmt.Fprintf(out, "demo: %v\n", err)
 		return 1
@@ -55,7 +56,7 @@ func run(out io.Writer) int {
 	defer stop()
 	fmt.Fprintf(out, "Meibel v2 Go client demo (meibel-go %s)\n%s\n\n", client.Version, where)
 
-	s := &state{c: c, out: out, run: time.Now().UTC().Format("20060102-150405")}
+	s := &state{c: c, local: local, out: out, run: time.Now().UTC().Format("20060102-150405")}
 	steps := scenario()
 	for i, st := range steps {
 		fmt.Fprintf(out, "[%d/%d] %s\n", i+1, len(steps), st.title)
@@ -70,26 +71,27 @@ func run(out io.Writer) int {
 
 // connect builds the client: against the server named by the environment when
 // MEIBEL_API_KEY is set, else against a local server started in-process.
-func connect() (c *client.Client, where string, stop func(), err error) {
+func connect() (c *client.Client, local *meibeltest.Server, where string, stop func(), err error) {
 	if os.Getenv(client.EnvAPIKey) != "" {
 		c, err = client.New(client.WithUserAgent("meibel-demo"))
 		if err != nil {
-			return nil, "", nil, err
+			return nil, nil, "", nil, err
 		}
-		return c, "Server: " + c.BaseURL() + " (from the environment)", func() {}, nil
+		return c, nil, "Server: " + c.BaseURL() + " (from the environment)", func() {}, nil
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("start the local server: %w", err)
+		return nil, nil, "", nil, fmt.Errorf("start the local server: %w", err)
 	}
-	srv := &http.Server{Handler: meibeltest.New().Handler(), ReadHeaderTimeout: 10 * time.Second}
+	local = meibeltest.New()
+	srv := &http.Server{Handler: local.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	base := "http://" + ln.Addr().String() + "/v2"
 	c, err = client.New(client.WithAPIKey("local-demo-key"), client.WithBaseURL(base), client.WithUserAgent("meibel-demo"))
 	if err != nil {
 		srv.Close()
-		return nil, "", nil, err
+		return nil, nil, "", nil, err
 	}
-	return c, "No " + client.EnvAPIKey + " set: running against the in-process local Meibel server at " + base,
+	return c, local, "No " + client.EnvAPIKey + " set: running against the in-process local Meibel server at " + base,
 		func() { srv.Close() }, nil
 }

@@ -47,14 +47,30 @@ func publishAgent(ctx context.Context, s *state) error {
 }
 
 func createSessionByName(ctx context.Context, s *state) error {
-	sess, err := s.c.Agents.CreateSessionByName(ctx, s.agentName, &client.CreateSessionRequest{
-		Prompt: client.Value("Be brief."),
-	})
+	// Session settings added in spec 0.7.0 (max_iterations_per_user_message
+	// is a plain *int since then: it can no longer be null).
+	req := &client.CreateSessionRequest{
+		Prompt:                      client.Value("Be brief."),
+		MaxIterationsPerUserMessage: new(4),
+		MessageWaitTimeoutSeconds:   new(120),
+		ExecutionPolicyIds:          client.Value([]string{"policy-demo-readonly"}),
+	}
+	sess, err := s.c.Agents.CreateSessionByName(ctx, s.agentName, req)
 	if err != nil {
 		return err
 	}
 	s.sessionID = sess.SessionId
 	fmt.Fprintf(s.out, "  session %s\n", sess.SessionId)
+	fmt.Fprintf(s.out, "  settings sent: message_wait_timeout_seconds=%d execution_policy_ids=%v max_iterations_per_user_message=%d\n",
+		*req.MessageWaitTimeoutSeconds, req.ExecutionPolicyIds.MustGet(), *req.MaxIterationsPerUserMessage)
+	if s.local != nil {
+		kept, ok := s.local.SessionSettings(sess.SessionId)
+		if !ok || kept.MessageWaitTimeoutSeconds == nil || len(kept.ExecutionPolicyIDs) == 0 {
+			return fmt.Errorf("the local server did not keep the session settings: %+v", kept)
+		}
+		fmt.Fprintf(s.out, "  kept by the local server: message_wait_timeout_seconds=%d execution_policy_ids=%v\n",
+			*kept.MessageWaitTimeoutSeconds, kept.ExecutionPolicyIDs)
+	}
 	return nil
 }
 
