@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )
@@ -30,6 +32,7 @@ type sendFunc func(ctx context.Context, g *generated.Client, edit generated.Requ
 type callState struct {
 	op       *operation
 	settings settings
+	attempts atomic.Int32 // attempts made, set by retryTransport
 }
 
 type callKey struct{}
@@ -74,7 +77,8 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("meibel: %s: not sent: %w", op.ID, err)
 	}
-	ctx = context.WithValue(ctx, callKey{}, &callState{op: op, settings: s})
+	st := &callState{op: op, settings: s}
+	ctx = context.WithValue(ctx, callKey{}, st)
 	cancel := context.CancelFunc(func() {})
 	if s.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, s.timeout)
@@ -82,6 +86,9 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 	resp, err := fn(ctx, c.gen, func(context.Context, *http.Request) error { return nil })
 	if err != nil {
 		cancel()
+		if n := st.attempts.Load(); n > 1 {
+			return nil, fmt.Errorf("meibel: %s: after %d attempts: %w", op.ID, n, err)
+		}
 		return nil, fmt.Errorf("meibel: %s: %w", op.ID, err)
 	}
 	if s.response != nil {
@@ -89,7 +96,10 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer cancel()
-		return nil, newAPIError(op, resp, s.apiKey)
+		e := newAPIError(op, resp, s.apiKey)
+		e.Attempts = max(int(st.attempts.Load()), 1)
+		e.RetryAfter, _ = serverDelay(resp.Header, time.Now())
+		return nil, e
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
@@ -152,6 +162,10 @@ func decodeJSON(resp *http.Response, out any) error {
 		decode = func(v any) error { return decodeStreaming(dec, v) }
 	}
 	if err := decode(out); err != nil {
+		var readErr *bodyReadError
+		if errors.As(err, &readErr) { // the operation is named by DecodeError already
+			return fmt.Errorf("reading the response body: %w", readErr.err)
+		}
 		if errors.Is(err, io.EOF) {
 			return errors.New("empty body where a JSON result was expected")
 		}

@@ -35,7 +35,7 @@ type core struct {
 // WithBaseURL / WithServer, else MEIBEL_BASE_URL, else MEIBEL_ENVIRONMENT,
 // else production. Bad configuration is reported here, not on the first call.
 func New(opts ...Option) (*Client, error) {
-	s := settings{apiKey: os.Getenv(EnvAPIKey)}
+	s := settings{apiKey: os.Getenv(EnvAPIKey), policy: defaultPolicy()}
 	if u := os.Getenv(EnvBaseURL); u != "" {
 		s.baseURL = u
 	} else if name := os.Getenv(EnvEnvironment); name != "" {
@@ -71,6 +71,10 @@ func New(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("meibel: %w", err)
 	}
 
+	if err := checkInsecure(base, s.policy.insecureHTTP); err != nil {
+		return nil, fmt.Errorf("meibel: %w", err)
+	}
+
 	c := &Client{core: core{settings: s, baseURL: base}}
 	c.http = newHTTPClient(s)
 	// Generated requests are built against base; every one goes through c.http.
@@ -82,6 +86,10 @@ func New(opts ...Option) (*Client, error) {
 	c.initServices()
 	return c, nil
 }
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// client's transport (it does not interrupt calls in progress).
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
 
 // BaseURL is the URL the client sends requests to, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseURL.String() }

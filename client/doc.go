@@ -78,6 +78,37 @@
 // Numbers the spec types as number-or-integer (temperature, scores) are
 // NumberUnion types: read them with NumberValue, build them with NumberOf.
 //
+// # Retries, timeouts and key safety
+//
+// Every request — typed, iterator, stream, upload, download or Generated —
+// goes through one RoundTripper chain: headers and key → retries and
+// timeouts → your transport. Defaults (see the Default* constants):
+//
+//   - Retries: 2 (3 attempts; WithRetries, also per call, 0 disables) on a
+//     connection error before a response and on 408, 429, 500, 502, 503, 504.
+//     Only a replayable body is re-sent (a streamed Form never is). POST and
+//     PATCH are retried only on 429, 503 and failed dials, unless the call
+//     has WithRetryNonIdempotent. A response whose headers arrived is never
+//     retried mid-body.
+//   - Waits: Retry-After (seconds or HTTP date), else X-RateLimit-Reset, else
+//     backoff 0.5s·2^n with jitter, capped at 8s (WithRetryBackoff). A server
+//     asking for more than 60s (WithMaxRetryWait) ends the call at once with
+//     its *APIError (RetryAfter says how long it asked). Cancelling the context
+//     stops a wait at once. Bodies of discarded attempts are drained (at most
+//     64 KiB, else the connection is closed) so connections are reused.
+//   - Timeouts: the response headers must arrive within 2 minutes of the last
+//     upload progress (WithHeaderTimeout); each body read must get data within
+//     5 minutes (WithStallTimeout). Neither limits a stream or download that
+//     keeps delivering data. WithTimeout (none by default) bounds a whole call
+//     including its body, so leave it unset for long streams and use the
+//     context. Timeouts match errors.Is(err, context.DeadlineExceeded).
+//   - The final error says how many attempts were made (APIError.Attempts).
+//   - The key goes only to the host of the call's first request: a redirect
+//     to another host drops it, https → http redirects are refused, and
+//     New refuses plain http:// to a non-loopback host unless
+//     WithInsecureHTTP. WithLogger logs each attempt at debug level with the
+//     key shown as [REDACTED].
+//
 // # Errors
 //
 // Every non-2xx response is an *APIError carrying the status, operationId,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -43,6 +44,11 @@ type APIError struct {
 	Body []byte
 	// Header holds the response headers (e.g. Retry-After, X-RateLimit-*).
 	Header http.Header
+	// Attempts is how many attempts the call made (1 when not retried).
+	Attempts int
+	// RetryAfter is the wait the server asked for (Retry-After or
+	// X-RateLimit-Reset), or 0 when it gave none.
+	RetryAfter time.Duration
 }
 
 // FieldError is one entry of a FastAPI 422 response's detail list.
@@ -81,6 +87,16 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
+	var notes []string
+	if e.Attempts > 1 {
+		notes = append(notes, strconv.Itoa(e.Attempts)+" attempts")
+	}
+	if e.RetryAfter > 0 {
+		notes = append(notes, "server asks to retry after "+e.RetryAfter.String())
+	}
+	if len(notes) > 0 {
+		b.WriteString(" (" + strings.Join(notes, "; ") + ")")
+	}
 	return b.String()
 }
 
@@ -115,7 +131,16 @@ func newAPIError(op *operation, resp *http.Response, secret string) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	drainAndClose(resp.Body)
 	if secret != "" {
+		capped := len(body) == MaxErrorBody
 		body = bytes.ReplaceAll(body, []byte(secret), []byte("[REDACTED]"))
+		if capped { // the cap may have cut the key: drop a trailing part of it
+			for i := len(secret) - 1; i > 0; i-- {
+				if bytes.HasSuffix(body, []byte(secret[:i])) {
+					body = body[:len(body)-i]
+					break
+				}
+			}
+		}
 	}
 	e := &APIError{
 		StatusCode: resp.StatusCode,

@@ -181,7 +181,7 @@ func ExampleAPIError() {
 		io.WriteString(w, `{"detail":"Rate limit exceeded"}`)
 	}))
 	defer limited.Close()
-	c2, _ := client.New(client.WithAPIKey("test-key"), client.WithBaseURL(limited.URL))
+	c2, _ := client.New(client.WithAPIKey("test-key"), client.WithBaseURL(limited.URL), client.WithRetries(0)) // retries off: show the 429 at once
 	_, err = c2.Datasources.ListDatasources(ctx)
 	if errors.As(err, &apiErr) && errors.Is(err, client.ErrRateLimited) {
 		fmt.Println("rate limited; retry after", apiErr.Header.Get("Retry-After"), "seconds")

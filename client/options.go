@@ -27,6 +27,8 @@ type settings struct {
 	headers  http.Header
 	timeout  time.Duration
 	response **http.Response
+
+	policy policy // retries, timeouts, logging, key safety (policy.go)
 }
 
 // clone copies s so that a call's options never change the client's settings.

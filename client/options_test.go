@@ -117,7 +117,7 @@ func TestPerCallResponseCapture(t *testing.T) {
 	// On an error the response is captured too, and the *APIError carries
 	// the same headers.
 	var failed *http.Response
-	_, err = c.Agents.GetAgent(context.Background(), "limited", client.WithResponse(&failed))
+	_, err = c.Agents.GetAgent(context.Background(), "limited", client.WithResponse(&failed), client.WithRetries(0))
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, client.ErrRateLimited) {
 		t.Fatalf("err = %v, want a rate-limited *APIError", err)

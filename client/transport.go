@@ -22,7 +22,10 @@ func newHTTPClient(s settings) *http.Client {
 			base = defaultTransport()
 		}
 	}
-	hc.Transport = &headerTransport{apiKey: s.apiKey, userAgent: userAgent(s.userAgent), next: base}
+	// auth/headers → retries and timeouts → the user's or default transport.
+	retry := &retryTransport{defaults: s.policy, next: base}
+	hc.Transport = &headerTransport{apiKey: s.apiKey, userAgent: userAgent(s.userAgent), insecureHTTP: s.policy.insecureHTTP, next: retry}
+	hc.CheckRedirect = checkRedirect(hc.CheckRedirect)
 	return &hc
 }
 
@@ -41,10 +44,14 @@ func defaultTransport() *http.Transport {
 
 // headerTransport sets the API key and User-Agent on every request and the
 // per-call extra headers, on a clone so the caller's request is untouched.
+// It runs for every redirect hop: the key goes only to the host of the
+// call's first request, never over http after https, and never over plain
+// http to a non-loopback host unless WithInsecureHTTP was given.
 type headerTransport struct {
-	apiKey    string
-	userAgent string
-	next      http.RoundTripper
+	apiKey       string
+	userAgent    string
+	insecureHTTP bool
+	next         http.RoundTripper
 }
 
 func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -54,7 +61,28 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Header[k] = append([]string(nil), vs...)
 		}
 	}
-	r.Header.Set(APIKeyHeader, t.apiKey)
+	if keyPlan(req) {
+		if err := checkInsecure(req.URL, t.insecureHTTP); err != nil {
+			closeBody(req)
+			return nil, err
+		}
+		r.Header.Set(APIKeyHeader, t.apiKey)
+	} else {
+		r.Header.Del(APIKeyHeader)
+	}
 	r.Header.Set("User-Agent", t.userAgent)
 	return t.next.RoundTrip(r)
+}
+
+// CloseIdleConnections forwards to the next transport so that
+// (*http.Client).CloseIdleConnections reaches the real connection pool.
+func (t *headerTransport) CloseIdleConnections() { closeIdle(t.next) }
+
+// CloseIdleConnections forwards to the next transport.
+func (t *retryTransport) CloseIdleConnections() { closeIdle(t.next) }
+
+func closeIdle(rt http.RoundTripper) {
+	if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }

@@ -39,7 +39,8 @@ func wireServer(t *testing.T, status int, contentType, body string) (*client.Cli
 	}))
 	t.Cleanup(srv.Close)
 	clearEnv(t)
-	c, err := client.New(client.WithAPIKey("secret-key-123"), client.WithBaseURL(srv.URL+"/v2"), client.WithUserAgent("wire-test/1.0"))
+	// Retries off: these tests look at one exchange (retries: internal/faultsuite).
+	c, err := client.New(client.WithAPIKey("secret-key-123"), client.WithBaseURL(srv.URL+"/v2"), client.WithUserAgent("wire-test/1.0"), client.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)
 	}
