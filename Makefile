@@ -1,7 +1,7 @@
 # Meibel v2 Go client. `make demo` runs the scenario, `make test` runs all tests.
 GO ?= go
 
-.PHONY: all demo test vet fmt-check generate local help check-generated spec-diff spec-update
+.PHONY: all demo test vet fmt-check generate local help faults fuzz bench check-generated spec-diff spec-update check-generated spec-diff spec-update
 
 all: test
 
@@ -9,9 +9,10 @@ all: test
 demo:
 	$(GO) run ./cmd/demo
 
-## test: vet, formatting, spec validation, generated-code check, unit + contract tests
+## test: vet, formatting, spec validation, generated-code check, unit, contract and fault tests, short fuzzing
 test: vet fmt-check
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 vet:
 	$(GO) vet ./...
@@ -23,6 +24,23 @@ fmt-check:
 ## generate: regenerate generated/ and client/*.gen.go from api-v2.json
 generate:
 	$(GO) generate ./...
+
+## faults: run the fault-injection suite; ends with "faults: K kinds, C cases, P passed, 0 leaked keys, 0 leaked goroutines"
+faults:
+	$(GO) run ./internal/cmd/faults
+
+## fuzz: run each fuzz target for FUZZTIME (default 20s); their seed corpora also run in make test
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzSSEDecoder$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzParseRetryAfter$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzDecodeStreaming$$' -fuzztime $(FUZZTIME)
+
+## bench: run every benchmark (interleaved rounds, medians) and write BENCHMARKS.md (~5 min on 2 cores)
+bench:
+	@mkdir -p .bench
+	$(GO) run ./internal/cmd/benchreport -rounds 7 -out BENCHMARKS.md -raw .bench/bench.txt
 
 ## local: run the local Meibel-compatible server on http://localhost:8000/v2
 local:
