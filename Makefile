@@ -12,6 +12,7 @@ demo:
 ## test: vet, formatting, spec validation, generated-code check, unit, contract and fault tests, short fuzzing
 test: vet fmt-check
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -short -run '^$$' -bench . -benchtime 1x ./client > /dev/null  # every benchmark still runs
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 vet:

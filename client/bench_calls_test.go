@@ -68,7 +68,7 @@ func (t cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // (options, request building, header transport, status and decode checks).
 func BenchmarkGetAgentOverhead(b *testing.B) {
 	hc := &http.Client{Transport: cannedTransport{agentBody}}
-	c, err := client.New(client.WithAPIKey(benchAPIKey), client.WithBaseURL("http://meibel.invalid/v2"), client.WithHTTPClient(hc))
+	c, err := client.New(client.WithAPIKey(benchAPIKey), client.WithBaseURL("https://meibel.invalid/v2"), client.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}
