@@ -286,9 +286,9 @@ func BenchmarkSSEDecode(b *testing.B) {
 	})
 }
 
-// BenchmarkSSEDecodeScannerBaseline is the naive decoder many clients use: a
+// BenchmarkSSEDecodeNaiveBaseline is the naive decoder many clients use: a
 // bufio.Scanner line splitter (with its 64 KiB line cap) and string fields.
-func BenchmarkSSEDecodeScannerBaseline(b *testing.B) {
+func BenchmarkSSEDecodeNaiveBaseline(b *testing.B) {
 	_, n := sseInput(b)
 	reportEvents(b, n, func(r io.Reader) int {
 		sc := bufio.NewScanner(r)
