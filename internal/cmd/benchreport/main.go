@@ -95,6 +95,12 @@ func run(rounds int, outPath, rawPath, only string) error {
 	if err := os.WriteFile(outPath, md.Bytes(), 0o644); err != nil {
 		return err
 	}
+	// Print the figures too (the headline table, up to the first section).
+	headline := md.String()
+	if i := strings.Index(headline, "\n## "); i > 0 {
+		headline = headline[:i+1]
+	}
+	fmt.Print(headline)
 	fmt.Fprintf(os.Stderr, "wrote %s in %s\n", outPath, time.Since(start).Round(time.Second))
 	return nil
 }
