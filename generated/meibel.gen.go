@@ -241,34 +241,34 @@ func (e MetadataConfigResponseType) Valid() bool {
 
 // Defines values for MetadataFieldType.
 const (
-	Boolean    MetadataFieldType = "boolean"
-	Datetime   MetadataFieldType = "datetime"
-	Float      MetadataFieldType = "float"
-	Geo        MetadataFieldType = "geo"
-	Integer    MetadataFieldType = "integer"
-	ListString MetadataFieldType = "list[string]"
-	String     MetadataFieldType = "string"
-	Uuid       MetadataFieldType = "uuid"
+	MetadataFieldTypeBoolean    MetadataFieldType = "boolean"
+	MetadataFieldTypeDatetime   MetadataFieldType = "datetime"
+	MetadataFieldTypeFloat      MetadataFieldType = "float"
+	MetadataFieldTypeGeo        MetadataFieldType = "geo"
+	MetadataFieldTypeInteger    MetadataFieldType = "integer"
+	MetadataFieldTypeListString MetadataFieldType = "list[string]"
+	MetadataFieldTypeString     MetadataFieldType = "string"
+	MetadataFieldTypeUuid       MetadataFieldType = "uuid"
 )
 
 // Valid indicates whether the value is a known member of the MetadataFieldType enum.
 func (e MetadataFieldType) Valid() bool {
 	switch e {
-	case Boolean:
+	case MetadataFieldTypeBoolean:
 		return true
-	case Datetime:
+	case MetadataFieldTypeDatetime:
 		return true
-	case Float:
+	case MetadataFieldTypeFloat:
 		return true
-	case Geo:
+	case MetadataFieldTypeGeo:
 		return true
-	case Integer:
+	case MetadataFieldTypeInteger:
 		return true
-	case ListString:
+	case MetadataFieldTypeListString:
 		return true
-	case String:
+	case MetadataFieldTypeString:
 		return true
-	case Uuid:
+	case MetadataFieldTypeUuid:
 		return true
 	default:
 		return false
@@ -277,22 +277,22 @@ func (e MetadataFieldType) Valid() bool {
 
 // Defines values for ParseAxisScale.
 const (
-	Categorical ParseAxisScale = "Categorical"
-	DateTime    ParseAxisScale = "DateTime"
-	Linear      ParseAxisScale = "Linear"
-	Log10       ParseAxisScale = "Log10"
+	ParseAxisScaleCategorical ParseAxisScale = "Categorical"
+	ParseAxisScaleDateTime    ParseAxisScale = "DateTime"
+	ParseAxisScaleLinear      ParseAxisScale = "Linear"
+	ParseAxisScaleLog10       ParseAxisScale = "Log10"
 )
 
 // Valid indicates whether the value is a known member of the ParseAxisScale enum.
 func (e ParseAxisScale) Valid() bool {
 	switch e {
-	case Categorical:
+	case ParseAxisScaleCategorical:
 		return true
-	case DateTime:
+	case ParseAxisScaleDateTime:
 		return true
-	case Linear:
+	case ParseAxisScaleLinear:
 		return true
-	case Log10:
+	case ParseAxisScaleLog10:
 		return true
 	default:
 		return false
@@ -301,16 +301,16 @@ func (e ParseAxisScale) Valid() bool {
 
 // Defines values for ParseChartTextSource.
 const (
-	Ocr     ParseChartTextSource = "Ocr"
-	PdfText ParseChartTextSource = "PdfText"
+	ParseChartTextSourceOcr     ParseChartTextSource = "Ocr"
+	ParseChartTextSourcePdfText ParseChartTextSource = "PdfText"
 )
 
 // Valid indicates whether the value is a known member of the ParseChartTextSource enum.
 func (e ParseChartTextSource) Valid() bool {
 	switch e {
-	case Ocr:
+	case ParseChartTextSourceOcr:
 		return true
-	case PdfText:
+	case ParseChartTextSourcePdfText:
 		return true
 	default:
 		return false
@@ -421,16 +421,16 @@ func (e ParseLayoutLabel) Valid() bool {
 
 // Defines values for ParseModality.
 const (
-	Raster ParseModality = "Raster"
-	Vector ParseModality = "Vector"
+	ParseModalityRaster ParseModality = "Raster"
+	ParseModalityVector ParseModality = "Vector"
 )
 
 // Valid indicates whether the value is a known member of the ParseModality enum.
 func (e ParseModality) Valid() bool {
 	switch e {
-	case Raster:
+	case ParseModalityRaster:
 		return true
-	case Vector:
+	case ParseModalityVector:
 		return true
 	default:
 		return false
@@ -466,22 +466,22 @@ func (e ParseSeriesStyle) Valid() bool {
 
 // Defines values for ParseValueSource.
 const (
-	RasterMarker   ParseValueSource = "RasterMarker"
-	RasterMask     ParseValueSource = "RasterMask"
-	VectorPath     ParseValueSource = "VectorPath"
-	VlmAdjudicated ParseValueSource = "VlmAdjudicated"
+	ParseValueSourceRasterMarker   ParseValueSource = "RasterMarker"
+	ParseValueSourceRasterMask     ParseValueSource = "RasterMask"
+	ParseValueSourceVectorPath     ParseValueSource = "VectorPath"
+	ParseValueSourceVlmAdjudicated ParseValueSource = "VlmAdjudicated"
 )
 
 // Valid indicates whether the value is a known member of the ParseValueSource enum.
 func (e ParseValueSource) Valid() bool {
 	switch e {
-	case RasterMarker:
+	case ParseValueSourceRasterMarker:
 		return true
-	case RasterMask:
+	case ParseValueSourceRasterMask:
 		return true
-	case VectorPath:
+	case ParseValueSourceVectorPath:
 		return true
-	case VlmAdjudicated:
+	case ParseValueSourceVlmAdjudicated:
 		return true
 	default:
 		return false
@@ -490,19 +490,19 @@ func (e ParseValueSource) Valid() bool {
 
 // Defines values for ParseYAxisRef.
 const (
-	Ambiguous ParseYAxisRef = "Ambiguous"
-	Left      ParseYAxisRef = "Left"
-	Right     ParseYAxisRef = "Right"
+	ParseYAxisRefAmbiguous ParseYAxisRef = "Ambiguous"
+	ParseYAxisRefLeft      ParseYAxisRef = "Left"
+	ParseYAxisRefRight     ParseYAxisRef = "Right"
 )
 
 // Valid indicates whether the value is a known member of the ParseYAxisRef enum.
 func (e ParseYAxisRef) Valid() bool {
 	switch e {
-	case Ambiguous:
+	case ParseYAxisRefAmbiguous:
 		return true
-	case Left:
+	case ParseYAxisRefLeft:
 		return true
-	case Right:
+	case ParseYAxisRefRight:
 		return true
 	default:
 		return false

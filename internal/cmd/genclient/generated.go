@@ -22,6 +22,28 @@ type generatedPkg struct {
 	models []string
 	// consts are the enum constants of the models section, sorted.
 	consts []string
+	// docs are the doc comments oapi-codegen wrote on the models.
+	docs map[string]string
+}
+
+// plumbing reports whether a type of the models section only serves the
+// generated client and has no place in package client: request-body aliases
+// (the methods take the model itself), multipart Body_<op> schemas (replaced
+// by the typed forms), and the number aliases that name the variants of a
+// union (read unions with NumberValue).
+func plumbing(pkg *types.Package, name string) bool {
+	for _, suffix := range []string{"RequestBody", "JSONBody", "MultipartBody"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	obj := pkg.Scope().Lookup(name).(*types.TypeName)
+	if obj.IsAlias() {
+		if _, basic := types.Unalias(obj.Type()).(*types.Basic); basic && strings.IndexAny(name[len(name)-1:], "0123456789") == 0 {
+			return true
+		}
+	}
+	return strings.HasPrefix(name, "Body") && len(name) > 4 && strings.ToUpper(name[4:5]) == name[4:5]
 }
 
 func loadGenerated(pattern string) (*generatedPkg, error) {
@@ -37,24 +59,37 @@ func loadGenerated(pattern string) (*generatedPkg, error) {
 	g := &generatedPkg{pkg: p.Types}
 
 	// oapi-codegen writes models first, then the client, which starts with
-	// HttpRequestDoer. Everything before it is a model users may need.
-	doer := p.Types.Scope().Lookup("HttpRequestDoer")
-	if doer == nil {
-		return nil, fmt.Errorf("%s: no HttpRequestDoer: was the client generated?", pattern)
+	// RequestEditorFn and HttpRequestDoer. Everything before is a model,
+	// parameter or request-body type.
+	limit := token.Pos(-1)
+	for _, name := range []string{"RequestEditorFn", "HttpRequestDoer"} {
+		obj := p.Types.Scope().Lookup(name)
+		if obj == nil {
+			return nil, fmt.Errorf("%s: no %s: was the client generated?", pattern, name)
+		}
+		if limit < 0 || obj.Pos() < limit {
+			limit = obj.Pos()
+		}
 	}
-	limit := doer.Pos()
+	g.docs = map[string]string{}
 	for _, f := range p.Syntax {
 		for _, decl := range f.Decls {
 			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Pos() >= limit {
+			if !ok || gd.End() >= limit {
 				continue
 			}
 			for _, spec := range gd.Specs {
 				switch s := spec.(type) {
 				case *ast.TypeSpec:
-					if s.Name.IsExported() {
-						g.models = append(g.models, s.Name.Name)
+					if !s.Name.IsExported() || plumbing(p.Types, s.Name.Name) {
+						continue
 					}
+					g.models = append(g.models, s.Name.Name)
+					doc := s.Doc
+					if doc == nil {
+						doc = gd.Doc
+					}
+					g.docs[s.Name.Name] = doc.Text()
 				case *ast.ValueSpec:
 					if gd.Tok != token.CONST {
 						continue

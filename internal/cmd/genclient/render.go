@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/format"
 	"go/types"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -16,16 +17,17 @@ const generatedImport = "github.com/meibel-ai/meibel-go/generated"
 func renderModels(g *generatedPkg, handwritten map[string]bool) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
-	b.WriteString("package client\n\nimport \"" + generatedImport + "\"\n\n")
 	b.WriteString("// Models of the Meibel v2 API, re-exported from package generated so that a\n")
-	b.WriteString("// program needs to import only package client.\ntype (\n")
+	b.WriteString("// program needs to import only package client.\n\n")
+	b.WriteString("package client\n\nimport \"" + generatedImport + "\"\n\n")
 	for _, name := range g.models {
 		if handwritten[name] {
 			return nil, fmt.Errorf("model %s collides with a hand-written name in package client", name)
 		}
-		fmt.Fprintf(&b, "\t%s = generated.%s\n", name, name)
+		writeModelDoc(&b, g, name)
+		fmt.Fprintf(&b, "type %s = generated.%s\n\n", name, name)
 	}
-	b.WriteString(")\n\n// Enum values of the models above.\nconst (\n")
+	b.WriteString("// Enum values of the models above.\nconst (\n")
 	for _, name := range g.consts {
 		if handwritten[name] {
 			return nil, fmt.Errorf("constant %s collides with a hand-written name in package client", name)
@@ -34,6 +36,52 @@ func renderModels(g *generatedPkg, handwritten map[string]bool) ([]byte, error) 
 	}
 	b.WriteString(")\n")
 	return formatGo("models.gen.go", b.Bytes())
+}
+
+// writeModelDoc writes the doc comment of a model alias: oapi-codegen's own
+// comment (the schema's description, or "defines model for …") and, for a
+// struct, its fields — go doc shows nothing of an alias's target otherwise.
+func writeModelDoc(b *bytes.Buffer, g *generatedPkg, name string) {
+	doc := strings.TrimSpace(g.docs[name])
+	if doc == "" {
+		doc = name + " is a model of the Meibel v2 API."
+	}
+	for _, line := range strings.Split(doc, "\n") {
+		b.WriteString(strings.TrimRight("// "+line, " ") + "\n")
+	}
+	st, ok := g.pkg.Scope().Lookup(name).Type().Underlying().(*types.Struct)
+	if !ok || st.NumFields() == 0 {
+		return
+	}
+	q := func(p *types.Package) string {
+		if p == g.pkg || p.Path() == "github.com/oapi-codegen/nullable" {
+			return "" // both are re-exported in package client (Nullable is an alias)
+		}
+		return p.Name()
+	}
+	var lines []string
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if !f.Exported() {
+			continue
+		}
+		jsonTag := reflect.StructTag(st.Tag(i)).Get("json")
+		jsonName, opts, _ := strings.Cut(jsonTag, ",")
+		if jsonName == "-" || jsonName == "" {
+			lines = append(lines, fmt.Sprintf("//   - %s %s", f.Name(), types.TypeString(f.Type(), q)))
+			continue
+		}
+		required := ""
+		if !strings.Contains(opts, "omitempty") {
+			required = ", required"
+		}
+		lines = append(lines, fmt.Sprintf("//   - %s %s (%q%s)", f.Name(), types.TypeString(f.Type(), q), jsonName, required))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	b.WriteString("//\n// Fields (JSON name):\n")
+	b.WriteString(strings.Join(lines, "\n") + "\n")
 }
 
 // imports collects the packages that rendered type expressions refer to.
