@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -263,5 +264,29 @@ func TestSSEResponsePasses(t *testing.T) {
 	}
 	if err := v.ValidateResponse(req, 200, http.Header{"Content-Type": {"application/json"}}, []byte(`"x"`)); err == nil {
 		t.Fatal("JSON answer to a stream operation accepted")
+	}
+}
+
+// TestAnyOfViolationNamesTheRealProblem: kin-openapi says only "doesn't
+// match any schema from anyOf" for a nullable number out of range; the
+// violation must say what is wrong with the value instead.
+func TestAnyOfViolationNamesTheRealProblem(t *testing.T) {
+	v := newValidator(t)
+	err := v.ValidateRequest(jsonReq("POST", "/v2/agents", `{"display_name":"S","instructions":"x","temperature":5}`))
+	var re *RequestError
+	if !errors.As(err, &re) || len(re.Violations) != 1 {
+		t.Fatalf("got %v, want one violation", err)
+	}
+	vi := re.Violations[0]
+	if fmt.Sprint(vi.Loc) != "[body temperature]" || strings.Contains(vi.Msg, "anyOf") || !strings.Contains(vi.Msg, "2") {
+		t.Errorf("violation = %+v, want loc [body temperature] and the maximum named", vi)
+	}
+	t.Logf("message: %s", vi.Msg)
+	// A null is still fine, and a string still fails (on type, not range).
+	if err := v.ValidateRequest(jsonReq("POST", "/v2/agents", `{"display_name":"S","instructions":"x","temperature":null}`)); err != nil {
+		t.Errorf("null temperature rejected: %v", err)
+	}
+	if err := v.ValidateRequest(jsonReq("POST", "/v2/agents", `{"display_name":"S","instructions":"x","temperature":"hot"}`)); err == nil {
+		t.Error("string temperature accepted")
 	}
 }

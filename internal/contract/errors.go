@@ -123,8 +123,34 @@ func collect(err error, out *[]Violation) {
 		} else if se.SchemaField == "type" {
 			t = "type_error"
 		}
-		*out = append(*out, Violation{Loc: l, Msg: reason(se.Reason), Type: t})
+		msg := reason(se.Reason)
+		if explained, ok := explainAnyOf(se); ok {
+			msg = explained
+		}
+		*out = append(*out, Violation{Loc: l, Msg: msg, Type: t})
 	}
+}
+
+// explainAnyOf gives, for kin-openapi's bare `doesn't match any schema from
+// "anyOf"`, the reason of the first branch whose type the value has (e.g. a
+// temperature of 5 against anyOf [number ≤ 2, integer ≤ 2, null] gives
+// "number must be at most 2"), as FastAPI names the real problem.
+func explainAnyOf(se *openapi3.SchemaError) (string, bool) {
+	if se.SchemaField != "anyOf" || se.Schema == nil {
+		return "", false
+	}
+	for _, branch := range se.Schema.AnyOf {
+		if branch.Value == nil || branch.Value.Type.Is("null") {
+			continue
+		}
+		var inner []*openapi3.SchemaError
+		schemaErrors(branch.Value.VisitJSON(se.Value, openapi3.MultiErrors()), &inner)
+		if len(inner) == 0 || inner[0].SchemaField == "type" {
+			continue // the value is not of this branch's type: try the next
+		}
+		return reason(inner[0].Reason), true
+	}
+	return "", false
 }
 
 func schemaErrors(err error, out *[]*openapi3.SchemaError) {
