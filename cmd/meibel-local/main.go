@@ -2,7 +2,10 @@
 // (package meibeltest) standalone, by default at the spec's "Local
 // Development" server URL http://localhost:8000/v2.
 //
-//	go run ./cmd/meibel-local [-addr localhost:8000] [-api-key KEY]
+//	go run ./cmd/meibel-local [-addr localhost:8000] [-api-key KEY] [-seed=false]
+//
+// It starts with a published agent named "support-bot" and a datasource
+// named "handbook" (unless -seed=false), so the README's examples work as is.
 //
 // Every request and response is validated against api-v2.json; contract
 // violations by the server are logged. State lives in memory and is lost on
@@ -35,16 +38,24 @@ func main() {
 func run() error {
 	addr := flag.String("addr", "localhost:8000", "listen address")
 	key := flag.String("api-key", "", "accept only this Meibel-API-Key (default: any non-empty key)")
+	withSeed := flag.Bool("seed", true, `start with a published agent "support-bot" and a datasource "handbook"`)
 	flag.Parse()
 
 	var opts []meibeltest.Option
 	if *key != "" {
 		opts = append(opts, meibeltest.WithAPIKey(*key))
 	}
-	srv := &http.Server{
-		Handler:           meibeltest.New(opts...).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+	handler := meibeltest.New(opts...).Handler()
+	if *withSeed {
+		seedKey := *key
+		if seedKey == "" {
+			seedKey = "meibel-local-seed"
+		}
+		if err := seed(context.Background(), handler, seedKey); err != nil {
+			return err
+		}
 	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
