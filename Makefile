@@ -1,7 +1,7 @@
 # Meibel v2 Go client. `make demo` runs the scenario, `make test` runs all tests.
 GO ?= go
 
-.PHONY: all demo test vet fmt-check generate local help faults fuzz bench check-generated spec-diff spec-update check-generated spec-diff spec-update
+.PHONY: all demo test vet fmt-check generate local help faults fuzz bench check-generated spec-diff spec-update
 
 all: test
 
@@ -12,7 +12,8 @@ demo:
 ## test: vet, formatting, spec validation, generated-code check, unit, contract and fault tests, short fuzzing
 test: vet fmt-check
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -short -run '^$$' -bench . -benchtime 1x ./client > /dev/null  # every benchmark still runs
+	@echo "smoke run of every benchmark (1 iteration each)"
+	@out=$$($(GO) test -count=1 -short -run '^$$' -bench . -benchtime 1x ./client 2>&1) || { echo "$$out"; exit 1; }
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 vet:

@@ -38,9 +38,9 @@ func streamChat(ctx context.Context, s *state) error {
 			return err
 		}
 		switch e := ev.(type) {
-		case *client.StatusEvent:
-			fmt.Fprintf(s.out, "[%s] ", e.Data)
-		case *client.ToolCallEvent:
+		case *client.StatusEvent: // what the agent is doing, e.g. thinking
+			fmt.Fprintf(s.out, "[status: %s] ", e.Data)
+		case *client.ToolCallEvent: // the agent calls a tool (include_tool_activity)
 			fmt.Fprint(s.out, "[tool call] ")
 		case *client.PartialResponseEvent:
 			fmt.Fprint(s.out, e.Data) // printed as each token arrives

@@ -60,7 +60,7 @@ func createSessionByName(ctx context.Context, s *state) error {
 		return err
 	}
 	s.sessionID = sess.SessionId
-	fmt.Fprintf(s.out, "  session %s\n", sess.SessionId)
+	fmt.Fprintf(s.out, "  session %s, opening prompt %q\n", sess.SessionId, req.Prompt.MustGet())
 	fmt.Fprintf(s.out, "  settings sent: message_wait_timeout_seconds=%d execution_policy_ids=%v max_iterations_per_user_message=%d\n",
 		*req.MessageWaitTimeoutSeconds, req.ExecutionPolicyIds.MustGet(), *req.MaxIterationsPerUserMessage)
 	if s.local != nil {
