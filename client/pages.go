@@ -59,15 +59,8 @@ func offsetPages[T any](start, limit *int, fetch func(offset int) (page[T], erro
 		}
 		for {
 			p, err := fetch(offset)
-			if err != nil {
-				var zero T
-				yield(zero, err)
+			if !deliver(p, err, yield) {
 				return
-			}
-			for _, item := range p.items {
-				if !yield(item, nil) {
-					return
-				}
 			}
 			n := len(p.items)
 			offset += n
@@ -96,15 +89,8 @@ func nextOffsetPages[T any](op string, start *int, fetch func(offset int) (page[
 		}
 		for {
 			p, err := fetch(offset)
-			if err != nil {
-				var zero T
-				yield(zero, err)
+			if !deliver(p, err, yield) {
 				return
-			}
-			for _, item := range p.items {
-				if !yield(item, nil) {
-					return
-				}
 			}
 			if len(p.items) == 0 || p.next == nil {
 				return
@@ -132,15 +118,8 @@ func tokenPages[T any](op string, start *string, fetch func(token *string) (page
 		}
 		for {
 			p, err := fetch(token)
-			if err != nil {
-				var zero T
-				yield(zero, err)
+			if !deliver(p, err, yield) {
 				return
-			}
-			for _, item := range p.items {
-				if !yield(item, nil) {
-					return
-				}
 			}
 			if len(p.items) == 0 || p.hasNext != nil && !*p.hasNext || p.token == nil || *p.token == "" {
 				return
@@ -158,6 +137,22 @@ func tokenPages[T any](op string, start *string, fetch func(token *string) (page
 }
 
 // ptrOf returns a pointer to a copy of v.
+// deliver yields the items of a fetched page, or the fetch error once; it
+// reports whether iteration goes on (false after an error or a break).
+func deliver[T any](p page[T], err error, yield func(T, error) bool) bool {
+	if err != nil {
+		var zero T
+		yield(zero, err)
+		return false
+	}
+	for _, item := range p.items {
+		if !yield(item, nil) {
+			return false
+		}
+	}
+	return true
+}
+
 func ptrOf[T any](v T) *T { return &v }
 
 // nullableOpt is a pointer to n's value, or nil when n is null or absent.
