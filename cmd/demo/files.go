@@ -80,11 +80,8 @@ func uploadWithProgress(ctx context.Context, s *state) error {
 	if err != nil {
 		return err
 	}
-	for ev, err := range progress.All() {
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "  %-8s %s\n", ev.Type, ev.Data)
+	if err := printEvents(s, "", progress); err != nil {
+		return err
 	}
 	return nil
 }
@@ -100,11 +97,8 @@ func parseWithTrace(ctx context.Context, s *state) error {
 	if err != nil {
 		return err
 	}
-	for ev, err := range trace.All() {
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "  trace %-8s %s\n", ev.Type, ev.Data)
+	if err := printEvents(s, "trace ", trace); err != nil {
+		return err
 	}
 	st, err := s.c.Documents.GetDocumentStatus(ctx, job.JobId)
 	if err != nil {
@@ -135,11 +129,8 @@ func downloadExport(ctx context.Context, s *state) error {
 	if err != nil {
 		return err
 	}
-	for ev, err := range progress.All() {
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(s.out, "  %-8s %s\n", ev.Type, ev.Data)
+	if err := printEvents(s, "", progress); err != nil {
+		return err
 	}
 	d, err := s.c.DatasourceDownloads.DownloadFile(ctx, s.datasourceID, job.JobId)
 	if err != nil {
@@ -159,6 +150,17 @@ func downloadExport(ctx context.Context, s *state) error {
 	fmt.Fprintf(s.out, "  %s: %d bytes, %d entries\n", d.ContentType, len(b), len(zr.File))
 	for _, f := range zr.File {
 		fmt.Fprintf(s.out, "    %-24s %8d bytes\n", f.Name, f.UncompressedSize64)
+	}
+	return nil
+}
+
+// printEvents prints every event of a progress stream, one per line.
+func printEvents(s *state, prefix string, stream *client.Stream[client.Event]) error {
+	for ev, err := range stream.All() {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.out, "  %s%-8s %s\n", prefix, ev.Type, ev.Data)
 	}
 	return nil
 }
