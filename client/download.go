@@ -36,6 +36,13 @@ func callDownload(ctx context.Context, c *Client, op *operation, opts []Option, 
 	if err != nil {
 		return nil, err
 	}
+	// A file is never JSON or an HTML page: such a body is an error envelope
+	// or a proxy's page, not the export.
+	ct := resp.Header.Get("Content-Type")
+	if mediaType, _, _ := mime.ParseMediaType(ct); mediaType == "text/html" || mediaType == "application/json" {
+		drainAndClose(resp.Body)
+		return nil, &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: ct, Err: fmt.Errorf("expected a file (%s), not %s", op.ContentType, mediaType)}
+	}
 	d := &Download{
 		ReadCloser:    resp.Body,
 		ContentType:   resp.Header.Get("Content-Type"),

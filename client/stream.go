@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"iter"
+	"mime"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -53,6 +54,9 @@ func newStream[E any](ctx context.Context, op string, resp *http.Response, fn fu
 func callStream(ctx context.Context, c *Client, op *operation, opts []Option, fn sendFunc) (*Stream[Event], error) {
 	resp, err := c.send(ctx, op, opts, fn)
 	if err != nil {
+		return nil, err
+	}
+	if err := expectEventStream(op, resp); err != nil {
 		return nil, err
 	}
 	return newStream(ctx, op.ID, resp, func(ev Event) (Event, error) { return ev, nil }), nil
@@ -160,6 +164,21 @@ func callTypedStream[E any](decode func(Event) (E, error)) func(context.Context,
 		if err != nil {
 			return nil, err
 		}
+		if err := expectEventStream(op, resp); err != nil {
+			return nil, err
+		}
 		return newStream(ctx, op.ID, resp, decode), nil
 	}
+}
+
+// expectEventStream fails with a *DecodeError (and closes the body) when a
+// success response is not text/event-stream: a JSON or HTML body read as
+// events would only end in a confusing parse error.
+func expectEventStream(op *operation, resp *http.Response) error {
+	ct := resp.Header.Get("Content-Type")
+	if mediaType, _, err := mime.ParseMediaType(ct); err == nil && mediaType == "text/event-stream" {
+		return nil
+	}
+	drainAndClose(resp.Body)
+	return &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: ct, Err: errors.New("expected a text/event-stream body")}
 }

@@ -245,3 +245,19 @@ func TestJSONDecodingIntoModels(t *testing.T) {
 		t.Errorf("jobs = %s", b)
 	}
 }
+
+// TestStreamAndDownloadRejectWrongContentType: a 200 whose body is JSON or
+// an HTML page is not read as events or as the file.
+func TestStreamAndDownloadRejectWrongContentType(t *testing.T) {
+	c, _ := wireServer(t, 200, "application/json", `{"detail":"not a stream"}`)
+	_, err := c.Documents.StreamDocumentTrace(context.Background(), "job-1")
+	var de *client.DecodeError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "streamDocumentTrace") || !strings.Contains(err.Error(), "text/event-stream") {
+		t.Errorf("stream: err = %v", err)
+	}
+	c, _ = wireServer(t, 200, "text/html", "<html>proxy login</html>")
+	_, err = c.DatasourceDownloads.DownloadFile(context.Background(), "ds-1", "job-1")
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "downloadFile") || !strings.Contains(err.Error(), "expected a file (application/zip)") {
+		t.Errorf("download: err = %v", err)
+	}
+}
