@@ -86,7 +86,7 @@
 //
 //   - Retries: 2 (3 attempts; WithRetries, also per call, 0 disables) on a
 //     connection error before a response and on 408, 429, 500, 502, 503, 504.
-//     Only a replayable body is re-sent (a streamed Form never is). POST and
+//     Only a replayable body is re-sent (a streamed upload form never is). POST and
 //     PATCH are retried only on 429, 503 and failed dials, unless the call
 //     has WithRetryNonIdempotent. A response whose headers arrived is never
 //     retried mid-body.
