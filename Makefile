@@ -34,10 +34,10 @@ faults:
 ## fuzz: run each fuzz target for FUZZTIME (default 20s); their seed corpora also run in make test
 FUZZTIME ?= 20s
 fuzz:
-	$(GO) test ./client -run '^$$' -fuzz '^FuzzSSEDecoder$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./client -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./client -run '^$$' -fuzz '^FuzzParseRetryAfter$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./client -run '^$$' -fuzz '^FuzzDecodeStreaming$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzSSEDecoder$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzErrorBody$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzParseRetryAfter$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
+	$(GO) test ./client -run '^$$' -fuzz '^FuzzDecodeStreaming$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
 ## bench: run every benchmark (interleaved rounds, medians) and write BENCHMARKS.md (~5 min on 2 cores)
 bench:

@@ -300,15 +300,16 @@ func (f *UploadContentForm) formParts() ([]formPart, ProgressFunc, error) {
 	return parts, f.OnProgress, nil
 }
 
-// ChatEvent is one event of the sendChatMessageStream stream: one of
-// *ConnectedEvent,
-// *StatusEvent,
-// *ToolCallEvent,
-// *ToolResultEvent,
-// *PartialResponseEvent,
-// *CompletionEvent
-// (by event name, see the constants below), or the raw Event for an event
-// name the spec does not model. Use a type switch.
+// ChatEvent is one event of the sendChatMessageStream stream, chosen by the event name:
+//
+//   - "connected" (ChatEventConnected): *ConnectedEvent
+//   - "status" (ChatEventStatus): *StatusEvent
+//   - "tool_call" (ChatEventToolCall): *ToolCallEvent
+//   - "tool_result" (ChatEventToolResult): *ToolResultEvent
+//   - "partial_response" (ChatEventPartialResponse): *PartialResponseEvent
+//   - "completion" (ChatEventCompletion): *CompletionEvent
+//
+// or the raw Event for an event name the spec does not model. Use a type switch.
 type ChatEvent interface{}
 
 // Event names of the sendChatMessageStream stream.

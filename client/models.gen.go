@@ -259,7 +259,7 @@ type BatchExecutionResponse = generated.BatchExecutionResponse
 // BatchItemResult defines model for BatchItemResult.
 //
 // Fields (JSON name):
-//   - Attempts Nullable[int] ("attempts")
+//   - Attempts Nullable[int] ("attempts"; default 1)
 //   - Error Nullable[string] ("error")
 //   - Filename string ("filename", required)
 //   - InputDataElementId string ("input_data_element_id", required)
@@ -311,7 +311,7 @@ type ChatMessageResponse = generated.ChatMessageResponse
 //   - Artifacts Nullable[[]Artifact] ("artifacts")
 //   - CallToActions Nullable[[]CallToAction] ("call_to_actions")
 //   - FollowUpQuestions Nullable[[]string] ("follow_up_questions")
-//   - Message Nullable[string] ("message")
+//   - Message Nullable[string] ("message"; default )
 //   - Sources Nullable[[]Source] ("sources")
 type ChatResponse = generated.ChatResponse
 
@@ -320,7 +320,7 @@ type ChatResponse = generated.ChatResponse
 // Fields (JSON name):
 //   - Bucket string ("bucket", required)
 //   - Prefix Nullable[string] ("prefix")
-//   - Provider CloudStorageConnectorProvider ("provider", required)
+//   - Provider CloudStorageConnectorProvider ("provider", required; one of: s3, gcs)
 //   - Region Nullable[string] ("region")
 //   - RoleArn Nullable[string] ("role_arn")
 type CloudStorageConnector = generated.CloudStorageConnector
@@ -331,7 +331,7 @@ type CloudStorageConnectorProvider = generated.CloudStorageConnectorProvider
 // CloudStorageConnectorSummary defines model for CloudStorageConnectorSummary.
 //
 // Fields (JSON name):
-//   - Provider CloudStorageConnectorSummaryProvider ("provider", required)
+//   - Provider CloudStorageConnectorSummaryProvider ("provider", required; one of: s3, gcs)
 type CloudStorageConnectorSummary = generated.CloudStorageConnectorSummary
 
 // CloudStorageConnectorSummaryProvider defines model for CloudStorageConnectorSummary.Provider.
@@ -356,7 +356,7 @@ type ConnectedEvent = generated.ConnectedEvent
 // Fields (JSON name):
 //   - CloudStorage Nullable[CloudStorageConnector] ("cloud_storage")
 //   - Database Nullable[DatabaseConnector] ("database")
-//   - Type ConnectorConfigType ("type", required)
+//   - Type ConnectorConfigType ("type", required; one of: database, cloud_storage, web_crawl)
 //   - WebCrawl Nullable[WebCrawlConnector] ("web_crawl")
 type ConnectorConfig = generated.ConnectorConfig
 
@@ -367,7 +367,7 @@ type ConnectorConfigType = generated.ConnectorConfigType
 //
 // Fields (JSON name):
 //   - CloudStorage Nullable[CloudStorageConnectorSummary] ("cloud_storage")
-//   - Type ConnectorSummaryType ("type", required)
+//   - Type ConnectorSummaryType ("type", required; one of: database, cloud_storage, web_crawl)
 //   - WebCrawl Nullable[WebCrawlConnector] ("web_crawl")
 type ConnectorSummary = generated.ConnectorSummary
 
@@ -394,8 +394,8 @@ type ContentItem = generated.ContentItem
 //   - MaxSizeBytes Nullable[int] ("max_size_bytes")
 //   - Required Nullable[bool] ("required")
 //   - SchemaDef map[string]interface{} ("schema_def", required)
-//   - StorageStrategy Nullable[ArtifactStorageStrategy] ("storage_strategy")
-//   - Type *ArtifactType ("type")
+//   - StorageStrategy Nullable[ArtifactStorageStrategy] ("storage_strategy"; one of: inline, gcs, auto)
+//   - Type *ArtifactType ("type"; one of: json, markdown, csv, yaml, text, html, pdf; default json)
 //   - AdditionalProperties map[string]interface{}
 type CreateAgentArtifactRequest = generated.CreateAgentArtifactRequest
 
@@ -415,7 +415,7 @@ type CreateAgentArtifactRequest = generated.CreateAgentArtifactRequest
 //   - LlmModel Nullable[string] ("llm_model")
 //   - MaxTokens Nullable[int] ("max_tokens")
 //   - Tags Nullable[[]string] ("tags")
-//   - Temperature Nullable[CreateAgentDefinitionRequest_Temperature] ("temperature")
+//   - Temperature Nullable[CreateAgentDefinitionRequest_Temperature] ("temperature"; ≥ 0; ≤ 2)
 //   - Tools Nullable[[]AgentToolDefinition] ("tools")
 //   - Type Nullable[string] ("type")
 //   - AdditionalProperties map[string]interface{}
@@ -446,7 +446,7 @@ type CreateArtifactSchemaResponse = generated.CreateArtifactSchemaResponse
 //
 // Fields (JSON name):
 //   - AgentId string ("agent_id", required)
-//   - Concurrency Nullable[int] ("concurrency")
+//   - Concurrency Nullable[int] ("concurrency"; ≥ 1; ≤ 999; default 10)
 //   - Description Nullable[string] ("description")
 //   - ExecutionPolicy Nullable[ExecutionPolicy] ("execution_policy")
 //   - ExecutionPolicyIds Nullable[[]string] ("execution_policy_ids")
@@ -455,7 +455,7 @@ type CreateArtifactSchemaResponse = generated.CreateArtifactSchemaResponse
 //   - Name string ("name", required)
 //   - OutputDatasourceId Nullable[string] ("output_datasource_id")
 //   - RecurrenceCron Nullable[string] ("recurrence_cron")
-//   - RetryLimit Nullable[int] ("retry_limit")
+//   - RetryLimit Nullable[int] ("retry_limit"; ≥ 0; ≤ 999; default 2)
 //   - UserMessage Nullable[string] ("user_message")
 type CreateBatchDefinitionRequest = generated.CreateBatchDefinitionRequest
 
@@ -768,13 +768,13 @@ type GetBatchExecutionsResponse = generated.GetBatchExecutionsResponse
 // GetDatasourceParams defines parameters for GetDatasource.
 //
 // Fields (JSON name):
-//   - IncludeTables *bool ("include_tables")
+//   - IncludeTables *bool ("include_tables"; default false)
 type GetDatasourceParams = generated.GetDatasourceParams
 
 // GetDocumentResultParams defines parameters for GetDocumentResult.
 //
 // Fields (JSON name):
-//   - Format *string ("format")
+//   - Format *string ("format"; default markdown)
 type GetDocumentResultParams = generated.GetDocumentResultParams
 
 // GetExecutionPoliciesResponse defines model for GetExecutionPoliciesResponse.
@@ -828,7 +828,7 @@ type IngestStatus = generated.IngestStatus
 //   - DatasourceId string ("datasource_id", required)
 //   - Methods *[]IngestMethodSummary ("methods")
 //   - StartedAt Nullable[string] ("started_at")
-//   - Status IngestStatus ("status", required)
+//   - Status IngestStatus ("status", required; one of: not_started, running, completed, failed, canceled, terminated, timed_out, unknown)
 type IngestStatusResponse = generated.IngestStatusResponse
 
 // LegacyBatchExecutionParams defines model for LegacyBatchExecutionParams.
@@ -877,18 +877,18 @@ type LegacyBatchSpecJson = generated.LegacyBatchSpecJson
 //
 // Fields (JSON name):
 //   - Published *bool ("published")
-//   - Offset *int ("offset")
+//   - Offset *int ("offset"; ≥ 0; default 0)
 //   - Limit *int ("limit")
 type ListAgentVersionsParams = generated.ListAgentVersionsParams
 
 // ListAgentsParams defines parameters for ListAgents.
 //
 // Fields (JSON name):
-//   - Offset *int ("offset")
-//   - Limit *int ("limit")
-//   - SortBy *string ("sort_by")
-//   - SortOrder *string ("sort_order")
-//   - PublishedOnly *bool ("published_only")
+//   - Offset *int ("offset"; ≥ 0; default 0)
+//   - Limit *int ("limit"; default 20)
+//   - SortBy *string ("sort_by"; default created_at)
+//   - SortOrder *string ("sort_order"; default desc)
+//   - PublishedOnly *bool ("published_only"; default false)
 //   - DatasourceId *string ("datasource_id")
 //   - ArtifactSchemaId *string ("artifact_schema_id")
 type ListAgentsParams = generated.ListAgentsParams
@@ -896,7 +896,7 @@ type ListAgentsParams = generated.ListAgentsParams
 // ListArtifactSchemasParams defines parameters for ListArtifactSchemas.
 //
 // Fields (JSON name):
-//   - Offset *int ("offset")
+//   - Offset *int ("offset"; ≥ 0; default 0)
 //   - Limit *int ("limit")
 //   - SortBy *string ("sort_by")
 //   - SortOrder *string ("sort_order")
@@ -905,15 +905,15 @@ type ListArtifactSchemasParams = generated.ListArtifactSchemasParams
 // ListBatchVersionsParams defines parameters for ListBatchVersions.
 //
 // Fields (JSON name):
-//   - Offset *int ("offset")
+//   - Offset *int ("offset"; default 0)
 //   - Limit *int ("limit")
 type ListBatchVersionsParams = generated.ListBatchVersionsParams
 
 // ListBatchesParams defines parameters for ListBatches.
 //
 // Fields (JSON name):
-//   - Offset *int ("offset")
-//   - Limit *int ("limit")
+//   - Offset *int ("offset"; default 0)
+//   - Limit *int ("limit"; default 100)
 type ListBatchesParams = generated.ListBatchesParams
 
 // ListContentParams defines parameters for ListContent.
@@ -921,7 +921,7 @@ type ListBatchesParams = generated.ListBatchesParams
 // Fields (JSON name):
 //   - Prefix *string ("prefix")
 //   - ContinuationToken *string ("continuation_token")
-//   - Limit *int ("limit")
+//   - Limit *int ("limit"; default 1000)
 type ListContentParams = generated.ListContentParams
 
 // ListContentResponse defines model for ListContentResponse.
@@ -935,24 +935,24 @@ type ListContentResponse = generated.ListContentResponse
 //
 // Fields (JSON name):
 //   - Cursor *string ("cursor")
-//   - Limit *int ("limit")
+//   - Limit *int ("limit"; default 100)
 type ListDataElementsParams = generated.ListDataElementsParams
 
 // ListDeepTransformsParams defines parameters for ListDeepTransforms.
 //
 // Fields (JSON name):
-//   - Offset *int ("offset")
-//   - Limit *int ("limit")
+//   - Offset *int ("offset"; default 0)
+//   - Limit *int ("limit"; default 50)
 type ListDeepTransformsParams = generated.ListDeepTransformsParams
 
 // ListExecutionsParams defines parameters for ListExecutions.
 //
 // Fields (JSON name):
 //   - InputDatasourceId *string ("input_datasource_id")
-//   - Offset *int ("offset")
+//   - Offset *int ("offset"; default 0)
 //   - Limit *int ("limit")
-//   - SortBy *string ("sort_by")
-//   - SortOrder *string ("sort_order")
+//   - SortBy *string ("sort_by"; default start_time)
+//   - SortOrder *string ("sort_order"; default desc)
 type ListExecutionsParams = generated.ListExecutionsParams
 
 // ListMetadataModelCatalogParams defines parameters for ListMetadataModelCatalog.
@@ -984,17 +984,17 @@ type ListScoringJobsParams = generated.ListScoringJobsParams
 // ListSessionsParams defines parameters for ListSessions.
 //
 // Fields (JSON name):
-//   - Offset *int ("offset")
-//   - Limit *int ("limit")
-//   - SortBy *string ("sort_by")
-//   - SortOrder *string ("sort_order")
+//   - Offset *int ("offset"; ≥ 0; default 0)
+//   - Limit *int ("limit"; default 10)
+//   - SortBy *string ("sort_by"; default start_time)
+//   - SortOrder *string ("sort_order"; default desc)
 //   - Status *string ("status")
 type ListSessionsParams = generated.ListSessionsParams
 
 // ListTablesParams defines parameters for ListTables.
 //
 // Fields (JSON name):
-//   - IncludeColumns *bool ("include_columns")
+//   - IncludeColumns *bool ("include_columns"; default false)
 type ListTablesParams = generated.ListTablesParams
 
 // MeibelDocumentResult defines model for MeibelDocumentResult.
@@ -1020,7 +1020,7 @@ type MessageEntry = generated.MessageEntry
 // Fields (JSON name):
 //   - Fields Nullable[[]MetadataField] ("fields")
 //   - ModelId Nullable[string] ("model_id")
-//   - Type MetadataConfigRequestType ("type", required)
+//   - Type MetadataConfigRequestType ("type", required; one of: catalog, custom)
 type MetadataConfigRequest = generated.MetadataConfigRequest
 
 // MetadataConfigRequestType defines model for MetadataConfigRequest.Type.
@@ -1031,7 +1031,7 @@ type MetadataConfigRequestType = generated.MetadataConfigRequestType
 // Fields (JSON name):
 //   - Fields []MetadataField ("fields", required)
 //   - ModelId Nullable[string] ("model_id")
-//   - Type MetadataConfigResponseType ("type", required)
+//   - Type MetadataConfigResponseType ("type", required; one of: catalog, custom, default)
 type MetadataConfigResponse = generated.MetadataConfigResponse
 
 // MetadataConfigResponseType defines model for MetadataConfigResponse.Type.
@@ -1041,9 +1041,9 @@ type MetadataConfigResponseType = generated.MetadataConfigResponseType
 //
 // Fields (JSON name):
 //   - Description string ("description", required)
-//   - Index *bool ("index")
+//   - Index *bool ("index"; default true)
 //   - Name string ("name", required)
-//   - Type MetadataFieldType ("type", required)
+//   - Type MetadataFieldType ("type", required; one of: string, integer, float, boolean, datetime, uuid, geo, list[string])
 type MetadataField = generated.MetadataField
 
 // MetadataFieldType defines model for MetadataField.Type.
@@ -1097,7 +1097,7 @@ type ParseAffineFit = generated.ParseAffineFit
 // Fields (JSON name):
 //   - DataRange []float64 ("data_range", required)
 //   - PixelToData ParseAffineFit ("pixel_to_data", required)
-//   - Scale ParseAxisScale ("scale", required)
+//   - Scale ParseAxisScale ("scale", required; one of: Linear, Log10, Categorical, DateTime)
 //   - Ticks []ParseTickMark ("ticks", required)
 //   - Title Nullable[string] ("title")
 //   - Unit Nullable[string] ("unit")
@@ -1119,8 +1119,8 @@ type ParseBBox = generated.ParseBBox
 //
 // Fields (JSON name):
 //   - Categories []string ("categories", required)
-//   - ChartType ParseChartType ("chart_type", required)
-//   - Modality ParseModality ("modality", required)
+//   - ChartType ParseChartType ("chart_type", required; one of: Line, Scatter, Bar, Area, Pie, Mixed, Unknown)
+//   - Modality ParseModality ("modality", required; one of: Vector, Raster)
 //   - OverallConfidence float64 ("overall_confidence", required)
 //   - PlotArea ParseDualBBox ("plot_area", required)
 //   - Series []ParseSeries ("series", required)
@@ -1136,7 +1136,7 @@ type ParseChartData = generated.ParseChartData
 // Fields (JSON name):
 //   - Bbox ParseDualBBox ("bbox", required)
 //   - Confidence float64 ("confidence", required)
-//   - Source ParseChartTextSource ("source", required)
+//   - Source ParseChartTextSource ("source", required; one of: PdfText, Ocr)
 //   - Text string ("text", required)
 type ParseChartText = generated.ParseChartText
 
@@ -1160,7 +1160,7 @@ type ParseConfidenceScores = generated.ParseConfidenceScores
 // Fields (JSON name):
 //   - Bbox ParseDualBBox ("bbox", required)
 //   - Confidence float64 ("confidence", required)
-//   - Source ParseValueSource ("source", required)
+//   - Source ParseValueSource ("source", required; one of: VectorPath, RasterMask, RasterMarker, VlmAdjudicated)
 //   - X float64 ("x", required)
 //   - XIsCategory bool ("x_is_category", required)
 //   - Y float64 ("y", required)
@@ -1173,7 +1173,7 @@ type ParseDataPoint = generated.ParseDataPoint
 //   - ChartData Nullable[ParseChartData] ("chart_data")
 //   - Confidence float64 ("confidence", required)
 //   - HeadingLevel Nullable[int] ("heading_level")
-//   - Label ParseLayoutLabel ("label", required)
+//   - Label ParseLayoutLabel ("label", required; one of: Caption, Chart, Footnote, Formula, ListItem, PageFooter, PageHeader, Picture, Seal, SectionHeader, Table, Text, Title, DocumentIndex, Code, CheckboxSelected, CheckboxUnselected, Form, KeyValueRegion)
 //   - OcrText *[]ParseChartText ("ocr_text")
 //   - ReadingOrder int ("reading_order", required)
 //   - Table Nullable[ParseTable] ("table")
@@ -1207,8 +1207,8 @@ type ParseModality = generated.ParseModality
 //   - DashPattern Nullable[[]float64] ("dash_pattern")
 //   - Name Nullable[string] ("name")
 //   - Points []ParseDataPoint ("points", required)
-//   - Style ParseSeriesStyle ("style", required)
-//   - YAxis ParseYAxisRef ("y_axis", required)
+//   - Style ParseSeriesStyle ("style", required; one of: Line, Scatter, Bar, Area, PieSlice)
+//   - YAxis ParseYAxisRef ("y_axis", required; one of: Left, Right, Ambiguous)
 type ParseSeries = generated.ParseSeries
 
 // ParseSeriesStyle defines model for ParseSeriesStyle.
@@ -1273,7 +1273,7 @@ type ParseTableCell = generated.ParseTableCell
 // Fields (JSON name):
 //   - LabelBbox ParseDualBBox ("label_bbox", required)
 //   - PixelPos float64 ("pixel_pos", required)
-//   - Source ParseValueSource ("source", required)
+//   - Source ParseValueSource ("source", required; one of: VectorPath, RasterMask, RasterMarker, VlmAdjudicated)
 //   - Value float64 ("value", required)
 type ParseTickMark = generated.ParseTickMark
 
@@ -1300,7 +1300,7 @@ type PartialResponseEvent = generated.PartialResponseEvent
 // ProcessDocumentParams defines parameters for ProcessDocument.
 //
 // Fields (JSON name):
-//   - Format *string ("format")
+//   - Format *string ("format"; default markdown)
 type ProcessDocumentParams = generated.ProcessDocumentParams
 
 // ProcessDocumentResponse defines model for ProcessDocumentResponse.
@@ -1336,7 +1336,7 @@ type PublishAgentDefinitionResponse = generated.PublishAgentDefinitionResponse
 // PublishAgentParams defines parameters for PublishAgent.
 //
 // Fields (JSON name):
-//   - OverrideDraft *bool ("override_draft")
+//   - OverrideDraft *bool ("override_draft"; default false)
 type PublishAgentParams = generated.PublishAgentParams
 
 // RagConstraints defines model for RagConstraints.
@@ -1380,7 +1380,7 @@ type ScoringJobResponse_Score = generated.ScoringJobResponse_Score
 //
 // Fields (JSON name):
 //   - Cursor *string ("cursor")
-//   - Limit *int ("limit")
+//   - Limit *int ("limit"; default 100)
 type SearchDataElementsParams = generated.SearchDataElementsParams
 
 // SessionListResponse defines model for SessionListResponse.
@@ -1641,8 +1641,8 @@ type TurnSummary_ModuleScores = generated.TurnSummary_ModuleScores
 //   - MaxSizeBytes Nullable[int] ("max_size_bytes")
 //   - Required Nullable[bool] ("required")
 //   - SchemaDef Nullable[map[string]interface{}] ("schema_def")
-//   - StorageStrategy Nullable[ArtifactStorageStrategy] ("storage_strategy")
-//   - Type Nullable[ArtifactType] ("type")
+//   - StorageStrategy Nullable[ArtifactStorageStrategy] ("storage_strategy"; one of: inline, gcs, auto)
+//   - Type Nullable[ArtifactType] ("type"; one of: json, markdown, csv, yaml, text, html, pdf)
 type UpdateAgentArtifactRequest = generated.UpdateAgentArtifactRequest
 
 // UpdateAgentDefinitionRequest defines model for UpdateAgentDefinitionRequest.
@@ -1661,7 +1661,7 @@ type UpdateAgentArtifactRequest = generated.UpdateAgentArtifactRequest
 //   - LlmModel Nullable[string] ("llm_model")
 //   - MaxTokens Nullable[int] ("max_tokens")
 //   - Tags Nullable[[]string] ("tags")
-//   - Temperature Nullable[UpdateAgentDefinitionRequest_Temperature] ("temperature")
+//   - Temperature Nullable[UpdateAgentDefinitionRequest_Temperature] ("temperature"; ≥ 0; ≤ 2)
 //   - Tools Nullable[[]AgentToolDefinition] ("tools")
 //   - Type Nullable[string] ("type")
 type UpdateAgentDefinitionRequest = generated.UpdateAgentDefinitionRequest
@@ -1764,7 +1764,7 @@ type UpdateTagTablesRequest = generated.UpdateTagTablesRequest
 // UploadAndListContentParams defines parameters for UploadAndListContent.
 //
 // Fields (JSON name):
-//   - TriggerIngest *bool ("trigger_ingest")
+//   - TriggerIngest *bool ("trigger_ingest"; default false)
 type UploadAndListContentParams = generated.UploadAndListContentParams
 
 // UploadContentResponse defines model for UploadContentResponse.

@@ -298,15 +298,11 @@ func renderEvents(b *bytes.Buffer, op operation, g *generatedPkg) error {
 			return fmt.Errorf("operation %s: %w", op.ID, err)
 		}
 	}
-	fmt.Fprintf(b, "// %s is one event of the %s stream: one of", ev.TypeName, op.ID)
-	for i, e := range ev.Events {
-		sep := ","
-		if i == len(ev.Events)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(b, "\n// *%s%s", e.Schema, sep)
+	fmt.Fprintf(b, "// %s is one event of the %s stream, chosen by the event name:\n//\n", ev.TypeName, op.ID)
+	for _, e := range ev.Events {
+		fmt.Fprintf(b, "//   - %q (%s%s): *%s\n", e.Wire, ev.TypeName, strings.TrimSuffix(e.Schema, "Event"), e.Schema)
 	}
-	b.WriteString("\n// (by event name, see the constants below), or the raw Event for an event\n// name the spec does not model. Use a type switch.\n")
+	b.WriteString("//\n// or the raw Event for an event name the spec does not model. Use a type switch.\n")
 	fmt.Fprintf(b, "type %s interface{}\n\n", ev.TypeName)
 	fmt.Fprintf(b, "// Event names of the %s stream.\nconst (\n", op.ID)
 	for _, e := range ev.Events {

@@ -17,6 +17,8 @@
 package main
 
 import (
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"flag"
 	"fmt"
 	"log"
@@ -42,6 +44,10 @@ func run(specPath, genDir, outDir, docsPath string) error {
 	if err != nil {
 		return err
 	}
+	specDoc, err := openapi3.NewLoader().LoadFromFile(specPath)
+	if err != nil {
+		return err
+	}
 	gen, err := loadGenerated(genDir)
 	if err != nil {
 		return err
@@ -50,7 +56,7 @@ func run(specPath, genDir, outDir, docsPath string) error {
 	if err != nil {
 		return err
 	}
-	models, err := renderModels(gen, handwritten)
+	models, err := renderModels(gen, handwritten, specConstraints(specDoc, ops))
 	if err != nil {
 		return err
 	}
