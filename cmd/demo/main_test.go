@@ -11,6 +11,7 @@ import (
 func TestDemoAgainstLocalServer(t *testing.T) {
 	t.Setenv("MEIBEL_API_KEY", "")
 	t.Setenv("MEIBEL_BASE_URL", "")
+	t.Setenv("MEIBEL_ENVIRONMENT", "")
 	var out bytes.Buffer
 	if code := run(&out); code != 0 {
 		t.Fatalf("demo exited %d:\n%s", code, out.String())
@@ -21,6 +22,14 @@ func TestDemoAgainstLocalServer(t *testing.T) {
 		"settings sent: message_wait_timeout_seconds=120 execution_policy_ids=[policy-demo-readonly] max_iterations_per_user_message=4",
 		"kept by the local server: message_wait_timeout_seconds=120 execution_policy_ids=[policy-demo-readonly]",
 		`404 Not Found: no published version of agent "demo-draft-bot-`,
+		// the streaming, upload, parse and download steps
+		"tokens streamed)",
+		"] 100% 3145748/3145748 bytes",
+		"complete {\"bytes\":3145748,\"files\":2",
+		"trace complete",
+		"status completed: 2 pages",
+		"application/zip: ",
+		`Q3 "draft" résumé.md`,
 		"steps passed.",
 	} {
 		if !strings.Contains(out.String(), want) {
