@@ -17,8 +17,6 @@
 package main
 
 import (
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"flag"
 	"fmt"
 	"log"
@@ -40,11 +38,11 @@ func main() {
 }
 
 func run(specPath, genDir, outDir, docsPath string) error {
-	ops, err := loadOperations(specPath)
+	specDoc, err := loadSpec(specPath)
 	if err != nil {
 		return err
 	}
-	specDoc, err := openapi3.NewLoader().LoadFromFile(specPath)
+	ops, err := operationsOf(specDoc)
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,8 @@ func serviceName(tag string) string {
 	return b.String()
 }
 
-func loadOperations(specPath string) ([]operation, error) {
+// loadSpec loads and validates the OpenAPI document.
+func loadSpec(specPath string) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile(specPath)
 	if err != nil {
@@ -69,6 +70,21 @@ func loadOperations(specPath string) ([]operation, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("validate %s: %w", specPath, err)
 	}
+	return doc, nil
+}
+
+// loadOperations loads the spec and describes its operations, sorted by
+// operationId.
+func loadOperations(specPath string) ([]operation, error) {
+	doc, err := loadSpec(specPath)
+	if err != nil {
+		return nil, err
+	}
+	return operationsOf(doc)
+}
+
+// operationsOf describes the operations of doc, sorted by operationId.
+func operationsOf(doc *openapi3.T) ([]operation, error) {
 	var ops []operation
 	for _, path := range doc.Paths.InMatchingOrder() {
 		for method, op := range doc.Paths.Value(path).Operations() {
