@@ -39,7 +39,7 @@ fuzz:
 	$(GO) test ./client -run '^$$' -fuzz '^FuzzParseRetryAfter$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 	$(GO) test ./client -run '^$$' -fuzz '^FuzzDecodeStreaming$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s
 
-## bench: run every benchmark (interleaved rounds, medians) and write BENCHMARKS.md (~5 min on 2 cores)
+## bench: run every benchmark (interleaved rounds, medians) and write BENCHMARKS.md (~3 min on 2 cores)
 bench:
 	@mkdir -p .bench
 	$(GO) run ./internal/cmd/benchreport -rounds 7 -out BENCHMARKS.md -raw .bench/bench.txt
