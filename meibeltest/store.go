@@ -19,6 +19,7 @@ type store struct {
 	datasources map[string]*datasource
 	elements    map[string][]*dataElement // by datasource id, in creation order
 	files       fileStore                 // uploads, documents, downloads (files.go)
+	policies    map[string]*executionPolicy
 }
 
 func newStore() *store {
@@ -27,6 +28,7 @@ func newStore() *store {
 		sessions:    map[string]*session{},
 		datasources: map[string]*datasource{},
 		elements:    map[string][]*dataElement{},
+		policies:    map[string]*executionPolicy{},
 	}
 }
 
