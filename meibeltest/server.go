@@ -17,9 +17,10 @@
 // datasources (create, get, list, update, delete), data elements (list, get,
 // search), the chat stream (SSE), content upload with its progress stream,
 // ingest trigger/status, document parse/status/result/trace, and datasource
-// downloads (job, progress stream, streamed zip, one-call export), and
-// execution policies (create, get, list, update, delete). Every other
-// operation answers 501 with a detail naming it.
+// downloads (job, progress stream, streamed zip, one-call export),
+// execution policies (create, get, list, update, delete) and artifact
+// schemas (create, get, list, update, delete). Every other operation answers
+// 501 with a detail naming it.
 package meibeltest
 
 import (

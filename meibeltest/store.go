@@ -20,6 +20,7 @@ type store struct {
 	elements    map[string][]*dataElement // by datasource id, in creation order
 	files       fileStore                 // uploads, documents, downloads (files.go)
 	policies    map[string]*executionPolicy
+	artifacts   map[string]*artifactSchema
 }
 
 func newStore() *store {
@@ -29,6 +30,7 @@ func newStore() *store {
 		datasources: map[string]*datasource{},
 		elements:    map[string][]*dataElement{},
 		policies:    map[string]*executionPolicy{},
+		artifacts:   map[string]*artifactSchema{},
 	}
 }
 
