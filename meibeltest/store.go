@@ -21,6 +21,8 @@ type store struct {
 	files       fileStore                 // uploads, documents, downloads (files.go)
 	policies    map[string]*executionPolicy
 	artifacts   map[string]*artifactSchema
+	batches     map[string]*batchDef
+	executions  map[string]*execution
 }
 
 func newStore() *store {
@@ -31,6 +33,8 @@ func newStore() *store {
 		elements:    map[string][]*dataElement{},
 		policies:    map[string]*executionPolicy{},
 		artifacts:   map[string]*artifactSchema{},
+		batches:     map[string]*batchDef{},
+		executions:  map[string]*execution{},
 	}
 }
 
