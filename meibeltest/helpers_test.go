@@ -3,10 +3,13 @@ package meibeltest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/meibel-ai/meibel-go/client"
 )
 
 // reply is a decoded response.
@@ -95,4 +98,26 @@ func createAgent(t *testing.T, ts *httptest.Server, body map[string]any) string 
 	r := do(t, ts, "POST", "/agents", body)
 	expect(t, r, 201)
 	return r.obj(t)["id"].(string)
+}
+
+// newClient returns a client of the test server (its environment ignored).
+func newClient(t *testing.T, ts *httptest.Server) *client.Client {
+	t.Helper()
+	for _, k := range []string{client.EnvAPIKey, client.EnvBaseURL, client.EnvEnvironment} {
+		t.Setenv(k, "")
+	}
+	c, err := client.New(client.WithAPIKey("test-key"), client.WithBaseURL(ts.URL+"/v2"), client.WithHTTPClient(ts.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// wantStatus fails unless err is a client *APIError with this status.
+func wantStatus(t *testing.T, err error, status int) {
+	t.Helper()
+	var ae *client.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != status {
+		t.Fatalf("error %v, want status %d", err, status)
+	}
 }

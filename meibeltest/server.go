@@ -17,8 +17,13 @@
 // datasources (create, get, list, update, delete), data elements (list, get,
 // search), the chat stream (SSE), content upload with its progress stream,
 // ingest trigger/status, document parse/status/result/trace, and datasource
-// downloads (job, progress stream, streamed zip, one-call export). Every
-// other operation answers 501 with a detail naming it.
+// downloads (job, progress stream, streamed zip, one-call export),
+// execution policies (create, get, list, update, delete), artifact schemas
+// (create, get, list, update, delete), batch definitions (create, get by id
+// or catalog URN, list, update, delete, list versions, execute) and batch
+// executions (create, get, list, update, cancel, retry failed items,
+// realtime progress). Every other operation answers 501 with a detail
+// naming it.
 package meibeltest
 
 import (

@@ -19,6 +19,10 @@ type store struct {
 	datasources map[string]*datasource
 	elements    map[string][]*dataElement // by datasource id, in creation order
 	files       fileStore                 // uploads, documents, downloads (files.go)
+	policies    map[string]*executionPolicy
+	artifacts   map[string]*artifactSchema
+	batches     map[string]*batchDef
+	executions  map[string]*execution
 }
 
 func newStore() *store {
@@ -27,6 +31,10 @@ func newStore() *store {
 		sessions:    map[string]*session{},
 		datasources: map[string]*datasource{},
 		elements:    map[string][]*dataElement{},
+		policies:    map[string]*executionPolicy{},
+		artifacts:   map[string]*artifactSchema{},
+		batches:     map[string]*batchDef{},
+		executions:  map[string]*execution{},
 	}
 }
 
