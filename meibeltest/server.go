@@ -14,8 +14,9 @@
 //
 // Implemented: agents (create, get, list, update, delete, publish, list
 // versions), sessions (create, create by agent name, list, get, chat, messages),
-// datasources (create, get, list, update, delete), data elements (list, get,
-// update, search), the chat stream (SSE), content upload with its progress
+// datasources (create, get, list, update, delete), table descriptions (list
+// and describe tables and columns, see [Server.SeedTables]), data elements
+// (list, get, update, search), the chat stream (SSE), content upload with its progress
 // stream, content listing (prefix and continuation-token paging), ingest
 // trigger/status, document parse/status/result/trace, and datasource
 // downloads (job, progress stream, streamed zip, one-call export),
