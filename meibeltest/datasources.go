@@ -53,6 +53,11 @@ func metadataConfig(m nullable.Nullable[generated.MetadataConfigRequest]) nullab
 		return nil
 	}
 	fields := req.Fields.GetOrEmpty()
+	if id, ok := get(req.ModelId); ok && len(fields) == 0 && req.Type == "catalog" {
+		if e, ok := catalogEntry(id); ok {
+			fields = e.Fields // a catalog model brings its fields (catalog.go)
+		}
+	}
 	if fields == nil {
 		fields = []generated.MetadataField{}
 	}

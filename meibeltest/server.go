@@ -20,6 +20,7 @@
 // stream, content listing (prefix and continuation-token paging), ingest
 // trigger/status, document parse/status/result/trace, and datasource
 // downloads (job, progress stream, streamed zip, one-call export),
+// the metadata model catalog (list by scope, get; a fixed set of models),
 // execution policies (create, get, list, update, delete), artifact schemas
 // (create, get, list, update, delete), batch definitions (create, get by id
 // or catalog URN, list, update, delete, list versions, execute) and batch
