@@ -19,8 +19,10 @@ const maxElementPage = 1000
 
 // dataElement is one piece of ingested content.
 type dataElement struct {
-	id, datasourceID, name, mediaType, createdAt string
-	metadata                                     map[string]any
+	id, datasourceID, name, mediaType string
+	createdAt, updatedAt              string
+	description                       *string
+	metadata                          map[string]any // nil: null
 }
 
 var seedTypes = []struct{ ext, mediaType string }{
@@ -48,18 +50,22 @@ func (s *Server) SeedDataElements(datasourceID string, n int) error {
 		_, id := st.next("de")
 		st.elements[datasourceID] = append(st.elements[datasourceID], &dataElement{
 			id: id, datasourceID: datasourceID, name: fmt.Sprintf("doc-%05d.%s", i, kind.ext),
-			mediaType: kind.mediaType, createdAt: t, metadata: map[string]any{"index": i},
+			mediaType: kind.mediaType, createdAt: t, updatedAt: t, metadata: map[string]any{"index": i},
 		})
 	}
 	return nil
 }
 
 func (e *dataElement) response() generated.DataElementResponse {
-	return generated.DataElementResponse{
-		Id: e.id, DatasourceId: e.datasourceID, Name: e.name,
-		MediaType: nullable.NewNullableWithValue(e.mediaType), Metadata: nullable.NewNullableWithValue(e.metadata),
-		CreatedAt: nullable.NewNullableWithValue(e.createdAt), UpdatedAt: nullable.NewNullableWithValue(e.createdAt),
+	r := generated.DataElementResponse{
+		Id: e.id, DatasourceId: e.datasourceID, Name: e.name, Description: set(e.description),
+		MediaType: nullable.NewNullableWithValue(e.mediaType), Metadata: nullable.NewNullNullable[map[string]any](),
+		CreatedAt: nullable.NewNullableWithValue(e.createdAt), UpdatedAt: nullable.NewNullableWithValue(e.updatedAt),
 	}
+	if e.metadata != nil {
+		r.Metadata = nullable.NewNullableWithValue(e.metadata)
+	}
+	return r
 }
 
 // Cursors are opaque to clients: base64 of "offset:N".
@@ -160,17 +166,68 @@ func mediaTypeMatches(filter, mediaType string) bool {
 	return strings.EqualFold(filter, mediaType)
 }
 
+// element returns one element of a datasource (404 for either missing).
+func (s *store) element(datasourceID, elementID string) (*dataElement, error) {
+	if _, err := s.datasource(datasourceID); err != nil {
+		return nil, err
+	}
+	for _, e := range s.elements[datasourceID] {
+		if e.id == elementID {
+			return e, nil
+		}
+	}
+	return nil, notFound("data element %q not found in datasource %q", elementID, datasourceID)
+}
+
 // GetDataElement returns one element of a datasource.
 func (h *handlers) GetDataElement(_ context.Context, req generated.GetDataElementRequestObject) (generated.GetDataElementResponseObject, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, err := h.datasource(req.DatasourceId); err != nil {
+	e, err := h.element(req.DatasourceId, req.DataElementId)
+	if err != nil {
 		return nil, err
 	}
-	for _, e := range h.elements[req.DatasourceId] {
-		if e.id == req.DataElementId {
-			return generated.GetDataElement200JSONResponse(e.response()), nil
+	return generated.GetDataElement200JSONResponse(e.response()), nil
+}
+
+// UpdateDataElement changes the fields present in the body and bumps
+// updated_at. Absent fields are unchanged. A null description is cleared
+// (and then absent from responses); a null metadata is cleared to null; a
+// metadata object replaces the whole metadata (PUT, not a merge). A null or
+// blank name is a 422: an element always has a name.
+func (h *handlers) UpdateDataElement(_ context.Context, req generated.UpdateDataElementRequestObject) (generated.UpdateDataElementResponseObject, error) {
+	b := req.Body
+	if b.Name.IsNull() {
+		return nil, invalid("Input should be a valid string", "body", "name")
+	}
+	name, rename := get(b.Name)
+	if rename && strings.TrimSpace(name) == "" {
+		return nil, invalid("String should have at least 1 character", "body", "name")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e, err := h.element(req.DatasourceId, req.DataElementId)
+	if err != nil {
+		return nil, err
+	}
+	if rename {
+		e.name = name
+	}
+	if b.Description.IsSpecified() {
+		e.description = nil
+		if d, ok := get(b.Description); ok {
+			e.description = &d
 		}
 	}
-	return nil, notFound("data element %q not found in datasource %q", req.DataElementId, req.DatasourceId)
+	if b.Metadata.IsSpecified() {
+		e.metadata = nil
+		if m, ok := get(b.Metadata); ok {
+			e.metadata = m
+			if m == nil {
+				e.metadata = map[string]any{}
+			}
+		}
+	}
+	e.updatedAt = timestamp(now())
+	return generated.UpdateDataElement200JSONResponse(e.response()), nil
 }

@@ -17,7 +17,7 @@ type datasource struct {
 	createdAt, updatedAt  time.Time
 	connector             generated.ConnectorSummary
 	metadata              nullable.Nullable[generated.MetadataConfigResponse]
-	tables                []generated.TableSummaryResponse
+	tables                []*dsTable // tables.go
 }
 
 func (s *store) datasource(id string) (*datasource, error) {
@@ -53,6 +53,11 @@ func metadataConfig(m nullable.Nullable[generated.MetadataConfigRequest]) nullab
 		return nil
 	}
 	fields := req.Fields.GetOrEmpty()
+	if id, ok := get(req.ModelId); ok && len(fields) == 0 && req.Type == "catalog" {
+		if e, ok := catalogEntry(id); ok {
+			fields = e.Fields // a catalog model brings its fields (catalog.go)
+		}
+	}
 	if fields == nil {
 		fields = []generated.MetadataField{}
 	}
@@ -67,7 +72,11 @@ func (h *handlers) datasourceResponse(d *datasource, withTables bool) generated.
 		TotalIngestedFiles: nullable.NewNullableWithValue(len(h.elements[d.id])),
 	}
 	if withTables {
-		r.Tables = nullable.NewNullableWithValue(append([]generated.TableSummaryResponse{}, d.tables...))
+		tables := make([]generated.TableSummaryResponse, 0, len(d.tables))
+		for _, t := range d.tables {
+			tables = append(tables, t.summary())
+		}
+		r.Tables = nullable.NewNullableWithValue(tables)
 	}
 	return r
 }
@@ -117,7 +126,8 @@ func (h *handlers) ListDatasources(context.Context, generated.ListDatasourcesReq
 }
 
 // UpdateDatasource changes the fields present in the body; tables update
-// descriptions by table name (adding unknown tables).
+// table and column descriptions by name, adding unknown tables and columns
+// (see describeTables).
 func (h *handlers) UpdateDatasource(_ context.Context, req generated.UpdateDatasourceRequestObject) (generated.UpdateDatasourceResponseObject, error) {
 	b := req.Body
 	h.mu.Lock()
@@ -138,19 +148,7 @@ func (h *handlers) UpdateDatasource(_ context.Context, req generated.UpdateDatas
 	if b.MetadataConfig.IsSpecified() {
 		d.metadata = metadataConfig(b.MetadataConfig)
 	}
-	for _, t := range b.Tables.GetOrEmpty() {
-		i := slices.IndexFunc(d.tables, func(x generated.TableSummaryResponse) bool { return x.Name == t.TableName })
-		if i < 0 {
-			d.tables = append(d.tables, generated.TableSummaryResponse{Name: t.TableName})
-			i = len(d.tables) - 1
-		}
-		if t.Description.IsSpecified() {
-			d.tables[i].Description = t.Description
-		}
-		if cols, ok := get(t.Columns); ok {
-			d.tables[i].ColumnCount = len(cols)
-		}
-	}
+	d.describeTables(b.Tables.GetOrEmpty())
 	d.updatedAt = now()
 	return generated.UpdateDatasource200JSONResponse(h.datasourceResponse(d, false)), nil
 }

@@ -42,6 +42,7 @@ type storedFile struct {
 	name, contentType string
 	size              int64  // bytes received
 	data              []byte // the first MaxStoredFileBytes of them
+	uploaded          time.Time
 }
 
 // formPart is one part of a multipart request as the server read it.

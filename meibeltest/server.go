@@ -13,17 +13,22 @@
 // Development" server is http://localhost:8000/v2).
 //
 // Implemented: agents (create, get, list, update, delete, publish, list
-// versions), sessions (create, create by agent name, list, get, chat, messages),
-// datasources (create, get, list, update, delete), data elements (list, get,
-// search), the chat stream (SSE), content upload with its progress stream,
-// ingest trigger/status, document parse/status/result/trace, and datasource
-// downloads (job, progress stream, streamed zip, one-call export),
+// versions), sessions (create, create by agent name, list, get, chat,
+// messages), datasources (create, get, list, update, delete), table
+// descriptions (list and describe tables and columns; see
+// [Server.SeedTables]), data elements (list, get, update, search), the chat
+// stream (SSE), content upload with its progress stream, content listing
+// (prefix and continuation-token paging), ingest trigger/status, document
+// parse/status/result/trace, datasource downloads (job, progress stream,
+// streamed zip, one-call export), the metadata model catalog (list by scope,
+// get; a fixed set of models), confidence scoring (get and list jobs, agent
+// and session summaries; every assistant reply is scored, see [Score]),
 // execution policies (create, get, list, update, delete), artifact schemas
 // (create, get, list, update, delete), batch definitions (create, get by id
 // or catalog URN, list, update, delete, list versions, execute) and batch
 // executions (create, get, list, update, cancel, retry failed items,
-// realtime progress). Every other operation answers 501 with a detail
-// naming it.
+// realtime progress). Every other operation answers 501 with a detail naming
+// it.
 package meibeltest
 
 import (

@@ -187,8 +187,8 @@ func (h *handlers) SendChatMessage(_ context.Context, req generated.SendChatMess
 	return resp, nil
 }
 
-// chat appends a user message and the reply to it; it returns the reply and
-// the signal id both share.
+// chat appends a user message and the reply to it, and scores the reply
+// (scoring.go); it returns the reply and the signal id both share.
 func (s *store) chat(ss *session, text string) (string, string) {
 	_, signal := s.next("sig")
 	reply := Reply(ss.agentName, text)
@@ -196,6 +196,7 @@ func (s *store) chat(ss *session, text string) (string, string) {
 	ss.messages = append(ss.messages,
 		message{role: "user", text: text, signalID: signal, at: t},
 		message{role: "assistant", text: reply, signalID: signal, at: t})
+	s.scoreReply(ss, reply)
 	return reply, signal
 }
 

@@ -23,6 +23,7 @@ type store struct {
 	artifacts   map[string]*artifactSchema
 	batches     map[string]*batchDef
 	executions  map[string]*execution
+	scoring     []*scoringJob // in creation order (scoring.go)
 }
 
 func newStore() *store {

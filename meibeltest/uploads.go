@@ -35,8 +35,9 @@ func (h *handlers) UploadContent(_ context.Context, req generated.UploadContentR
 		return nil, invalid("Field required", "body", "files")
 	}
 	job := &uploadJob{datasourceID: req.DatasourceId}
+	t := now()
 	for _, p := range uploaded {
-		job.files = append(job.files, &storedFile{name: p.filename, contentType: p.contentType, size: p.size, data: p.data})
+		job.files = append(job.files, &storedFile{name: p.filename, contentType: p.contentType, size: p.size, data: p.data, uploaded: t})
 		job.bytes += p.size
 	}
 
