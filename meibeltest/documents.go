@@ -14,13 +14,19 @@ import (
 
 // documentJob is one parsed document. Parsing is simulated: the job is
 // "processing" until its trace has streamed to the end or ParseDuration has
-// passed, then "completed" with a markdown rendering of the text.
+// passed, then "completed" with a markdown rendering of the text. Jobs of
+// the synchronous operations (processDocument, transformDocument) are
+// completed from the start. A zip archive's entries become child jobs.
 type documentJob struct {
 	id, filename, contentType string
 	size                      int64
 	text                      string
 	created                   time.Time
 	traced                    bool
+	sync                      bool           // completed when created
+	parent                    string         // the archive's job, for a child
+	children                  []*documentJob // an archive's entries
+	transform                 map[string]any // a transform job's extracted data (transforms.go)
 }
 
 // ParseDuration is how long a document job takes without a trace reader.
@@ -29,17 +35,47 @@ var ParseDuration = 100 * time.Millisecond
 // traceStages are the progress stages the trace stream reports.
 var traceStages = []string{"received", "layout", "text", "tables", "assemble"}
 
-func (j *documentJob) done() bool { return j.traced || time.Since(j.created) >= ParseDuration }
+func (j *documentJob) done() bool {
+	return j.sync || j.traced || time.Since(j.created) >= ParseDuration
+}
 
-// elements are the document's non-empty lines; pages are separated by form
-// feeds.
-func (j *documentJob) counts() (pages, elements int) {
-	for _, l := range strings.Split(j.text, "\n") {
-		if strings.TrimSpace(l) != "" {
-			elements++
-		}
+func (j *documentJob) status() string {
+	if j.done() {
+		return "completed"
 	}
-	return strings.Count(j.text, "\f") + 1, elements
+	return "processing"
+}
+
+// counts are the pages and elements of the parse (see docmodel.go).
+func (j *documentJob) counts() (pages, elements int) {
+	st := statsOf(parseText(j.text))
+	return st.pages, st.elements
+}
+
+// markdown is the document rendered as markdown.
+func (j *documentJob) markdown() string { return "# " + j.filename + "\n\n" + j.text }
+
+// addDocument stores a document job for an uploaded file (h.mu held). A zip
+// archive gets one child job per file entry, and its own text lists them.
+func (h *handlers) addDocument(prefix string, f formPart, sync bool) *documentJob {
+	h.files.init()
+	_, id := h.next(prefix)
+	j := &documentJob{id: id, filename: f.filename, contentType: f.contentType,
+		size: f.size, text: string(f.data), created: now(), sync: sync}
+	h.files.documents[id] = j
+	for _, e := range zipEntries(f) {
+		c := h.addDocument("doc", e, sync)
+		c.parent = j.id
+		j.children = append(j.children, c)
+	}
+	if len(j.children) > 0 {
+		var b strings.Builder
+		for _, c := range j.children {
+			b.WriteString("- " + c.filename + "\n")
+		}
+		j.text = b.String()
+	}
+	return j
 }
 
 // ParseDocument reads the uploaded file and starts a parse job.
@@ -54,11 +90,8 @@ func (h *handlers) ParseDocument(_ context.Context, req generated.ParseDocumentR
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.files.init()
-	_, id := h.next("doc")
-	h.files.documents[id] = &documentJob{id: id, filename: f[0].filename, contentType: f[0].contentType,
-		size: f[0].size, text: string(f[0].data), created: now()}
-	return generated.ParseDocument200JSONResponse{JobId: id, Status: "processing"}, nil
+	j := h.addDocument("doc", f[0], false)
+	return generated.ParseDocument200JSONResponse{JobId: j.id, Status: "processing"}, nil
 }
 
 func (h *handlers) document(id string) (*documentJob, error) {
@@ -78,12 +111,11 @@ func (h *handlers) GetDocumentStatus(_ context.Context, req generated.GetDocumen
 	if err != nil {
 		return nil, err
 	}
-	resp := generated.GetDocumentStatus200JSONResponse{JobId: j.id, Status: "processing", Format: "markdown"}
+	resp := generated.GetDocumentStatus200JSONResponse{JobId: j.id, Status: j.status(), Format: "markdown"}
 	if j.done() {
-		pages, elements := j.counts()
-		resp.Status = "completed"
-		resp.Pages, resp.Elements = nullable.NewNullableWithValue(pages), nullable.NewNullableWithValue(elements)
-		resp.Tables = nullable.NewNullableWithValue(strings.Count(j.text, "\n|"))
+		st := statsOf(parseText(j.text))
+		resp.Pages, resp.Elements = nullable.NewNullableWithValue(st.pages), nullable.NewNullableWithValue(st.elements)
+		resp.Tables = nullable.NewNullableWithValue(st.tables)
 		resp.Confidence = nullable.NewNullableWithValue(0.99)
 		resp.ProcessingTimeMs = nullable.NewNullableWithValue(int(ParseDuration.Milliseconds()))
 	}
@@ -92,7 +124,8 @@ func (h *handlers) GetDocumentStatus(_ context.Context, req generated.GetDocumen
 
 // GetDocumentResult returns {"job_id","format","filename","content"}: the
 // document as markdown (format=markdown, the default) or as JSON elements
-// (format=json). 409 while the job is still processing.
+// (format=json); a transform job's result also has the extracted "data".
+// 409 while the job is still processing.
 func (h *handlers) GetDocumentResult(_ context.Context, req generated.GetDocumentResultRequestObject) (generated.GetDocumentResultResponseObject, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -108,9 +141,12 @@ func (h *handlers) GetDocumentResult(_ context.Context, req generated.GetDocumen
 		format = *req.Params.Format
 	}
 	out := map[string]any{"job_id": j.id, "format": format, "filename": j.filename}
+	if j.transform != nil {
+		out["data"] = j.transform
+	}
 	switch format {
 	case "markdown":
-		out["content"] = "# " + j.filename + "\n\n" + j.text
+		out["content"] = j.markdown()
 	case "json":
 		var elements []map[string]any
 		for i, l := range strings.Split(j.text, "\n") {

@@ -30,11 +30,18 @@ func (h *handlers) TriggerIngest(_ context.Context, req generated.TriggerIngestR
 	if _, err := h.datasource(req.DatasourceId); err != nil {
 		return nil, err
 	}
-	h.files.init()
-	n := len(h.files.content[req.DatasourceId])
-	h.files.ingests[req.DatasourceId] = &ingestRun{status: generated.IngestStatusRunning, files: n, started: now()}
+	n := h.startIngest(req.DatasourceId)
 	return generated.TriggerIngest200JSONResponse{DatasourceId: req.DatasourceId,
 		Message: fmt.Sprintf("ingest started for %d file(s)", n)}, nil
+}
+
+// startIngest starts an ingest run of the datasource's content (h.mu held)
+// and returns the number of files it ingests.
+func (h *handlers) startIngest(datasourceID string) int {
+	h.files.init()
+	n := len(h.files.content[datasourceID])
+	h.files.ingests[datasourceID] = &ingestRun{status: generated.IngestStatusRunning, files: n, started: now()}
+	return n
 }
 
 // GetIngestStatus reports not_started, running or completed (with the

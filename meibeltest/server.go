@@ -12,23 +12,33 @@
 // /v2, so clients use <server URL>/v2 as their base URL (the spec's "Local
 // Development" server is http://localhost:8000/v2).
 //
-// Implemented: agents (create, get, list, update, delete, publish, list
-// versions), sessions (create, create by agent name, list, get, chat,
-// messages), datasources (create, get, list, update, delete), table
-// descriptions (list and describe tables and columns; see
+// It implements all 83 operations of the spec: agents (create, get, list,
+// update, delete, publish, list versions), sessions (create, create by agent
+// name, list, get, chat, messages), datasources (create, get, list, update,
+// delete), table descriptions (list and describe tables and columns; see
 // [Server.SeedTables]), data elements (list, get, update, search), the chat
-// stream (SSE), content upload with its progress stream, content listing
-// (prefix and continuation-token paging), ingest trigger/status, document
-// parse/status/result/trace, datasource downloads (job, progress stream,
-// streamed zip, one-call export), the metadata model catalog (list by scope,
-// get; a fixed set of models), confidence scoring (get and list jobs, agent
-// and session summaries; every assistant reply is scored, see [Score]),
-// execution policies (create, get, list, update, delete), artifact schemas
-// (create, get, list, update, delete), batch definitions (create, get by id
-// or catalog URN, list, update, delete, list versions, execute) and batch
+// stream (SSE), content upload (with its progress stream, or synchronous
+// with the resulting listing), content listing (prefix and
+// continuation-token paging), ingest trigger/status, documents (parse with
+// status, result, trace and structured result; synchronous processing; a
+// zip's entries as child documents; moves into a datasource), transforms
+// (synchronous, or asynchronous with the document status), deep transforms
+// (submit from a file or a parsed document, list, status, artifact
+// downloads), datasource downloads (job, progress stream, streamed zip,
+// one-call export), the metadata model catalog (list by scope, get; a fixed
+// set of models), confidence scoring (get and list jobs, agent and session
+// summaries; every assistant reply is scored, see [Score]), execution
+// policies (create, get, list, update, delete), artifact schemas (create,
+// get, list, update, delete), batch definitions (create, get by id or
+// catalog URN, list, update, delete, list versions, execute) and batch
 // executions (create, get, list, update, cancel, retry failed items,
-// realtime progress). Every other operation answers 501 with a detail naming
-// it.
+// realtime progress).
+//
+// Document parsing and transforms are simulated over the file's text: form
+// feeds separate pages, lines are elements ("# " headings, "|" table rows,
+// "- " list items), and a schema's properties are filled from "Key: value"
+// lines. An operation added to the spec before the server implements it
+// answers 501 with a detail naming it.
 package meibeltest
 
 import (

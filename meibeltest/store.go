@@ -24,6 +24,7 @@ type store struct {
 	batches     map[string]*batchDef
 	executions  map[string]*execution
 	scoring     []*scoringJob // in creation order (scoring.go)
+	deep        []*deepJob    // deep transforms, in creation order (deeptransforms.go)
 }
 
 func newStore() *store {
