@@ -245,7 +245,7 @@ func ExampleValueOf() {
 	}
 	fmt.Println("temperature is a plain float64:", t >= 0)
 	// Output:
-	// description: missing
+	// description: null
 	// temperature is a plain float64: true
 }
 

@@ -253,11 +253,11 @@ func (h *handlers) agentDetail(a *agent) generated.AgentDetailResponse {
 	status, last := h.lastExecution(a.id)
 	return generated.AgentDetailResponse{
 		Id: a.id, Name: a.name, DisplayName: d.displayName, CatalogUrn: a.urn(),
-		Version: v.version, ParentVersion: set(v.parent), Type: d.typ, Description: set(d.description),
+		Version: v.version, ParentVersion: orNull(v.parent), Type: d.typ, Description: orNull(d.description),
 		LlmModel: d.llmModel, FallbackModels: orEmpty(d.fallbackModels), Datasources: orEmpty(d.datasources),
 		Instructions: d.instructions, Tools: tools, Artifacts: orEmpty(d.artifacts),
-		ConfidenceConfigs: orEmpty(d.confidenceConfigs), Temperature: temp, MaxTokens: set(d.maxTokens),
-		Tags: orEmpty(d.tags), Icon: set(d.icon), CreatedAt: nullable.NewNullableWithValue(a.createdAt),
+		ConfidenceConfigs: orEmpty(d.confidenceConfigs), Temperature: temp, MaxTokens: orNull(d.maxTokens),
+		Tags: orEmpty(d.tags), Icon: orNull(d.icon), CreatedAt: nullable.NewNullableWithValue(a.createdAt),
 		ExecutionPolicy: d.executionPolicy, ExecutionPolicyIds: d.executionPolicyIDs,
 		LastExecutionStatus: status, LastExecutionTime: last,
 	}
@@ -330,7 +330,7 @@ func (h *handlers) ListAgents(_ context.Context, req generated.ListAgentsRequest
 		d := a.current().def
 		status, last := h.lastExecution(a.id)
 		data = append(data, generated.AgentSummary{
-			Id: a.id, Name: a.name, DisplayName: d.displayName, Description: set(d.description),
+			Id: a.id, Name: a.name, DisplayName: d.displayName, Description: orNull(d.description),
 			Version: a.current().version, Type: d.typ, LlmModel: d.llmModel, ToolCount: len(d.tools),
 			DatasourceCount: len(d.datasources), LastExecutionStatus: status, LastExecutionTime: last,
 		})
@@ -438,8 +438,8 @@ func (h *handlers) ListAgentVersions(_ context.Context, req generated.ListAgentV
 	data := make([]generated.AgentVersionSummary, 0, w.hi-w.lo)
 	for _, v := range list[w.lo:w.hi] {
 		s := generated.AgentVersionSummary{
-			Id: v.id, DisplayName: v.def.displayName, Version: v.version, ParentVersion: set(v.parent),
-			Description: set(v.def.description), LlmModel: v.def.llmModel,
+			Id: v.id, DisplayName: v.def.displayName, Version: v.version, ParentVersion: orNull(v.parent),
+			Description: orNull(v.def.description), LlmModel: v.def.llmModel,
 			CreatedAt: nullable.NewNullableWithValue(v.createdAt), IsPublished: v.published,
 		}
 		if v.published {

@@ -62,7 +62,7 @@ func (a *artifactSchema) response() generated.ArtifactSchemaResponse {
 	r := generated.ArtifactSchemaResponse{
 		Id: a.id, Name: a.name, DisplayName: d.displayName, Version: strconv.Itoa(a.version),
 		Type: d.typ, Description: d.description, Required: d.required, SchemaDef: cloneJSON(d.schemaDef),
-		MaxSizeBytes: set(d.maxSize), StorageStrategy: d.storage,
+		MaxSizeBytes: orNull(d.maxSize), StorageStrategy: d.storage,
 		CreatedAt: nullable.NewNullableWithValue(a.createdAt),
 	}
 	if a.version > 1 {

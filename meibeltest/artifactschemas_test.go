@@ -101,7 +101,7 @@ func TestArtifactSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = c.ArtifactSchemas.GetArtifactSchema(ctx, created.Id)
-	if got.Version != "3" || got.MaxSizeBytes.IsSpecified() || got.Description != "" || got.Required ||
+	if got.Version != "3" || !got.MaxSizeBytes.IsNull() || got.Description != "" || got.Required ||
 		got.StorageStrategy != "auto" || got.Type != "json" || got.DisplayName != "Invoice" {
 		t.Fatalf("after null update %+v", got)
 	}

@@ -110,9 +110,9 @@ func (b *batchDef) response(v *batchVersion) generated.BatchDefinitionResponse {
 	r := generated.BatchDefinitionResponse{
 		Id: b.id, CustomerId: customerID, ProjectId: projectID, Name: s.name, Version: strconv.Itoa(v.version),
 		ParentVersion: nullable.NewNullNullable[string](), CatalogUrn: b.urn, AgentUrn: s.agentURN,
-		AgentSpecJson: cloneJSON(s.agentSpec), InputDatasourceId: s.inputDS, OutputDatasourceId: set(s.output),
-		UserMessage: set(s.userMessage), Concurrency: s.concurrency, RetryLimit: s.retryLimit,
-		RecurrenceCron: set(s.cron), Description: set(s.desc), ExecutionPolicy: s.policy,
+		AgentSpecJson: cloneJSON(s.agentSpec), InputDatasourceId: s.inputDS, OutputDatasourceId: orNull(s.output),
+		UserMessage: orNull(s.userMessage), Concurrency: s.concurrency, RetryLimit: s.retryLimit,
+		RecurrenceCron: orNull(s.cron), Description: orNull(s.desc), ExecutionPolicy: s.policy,
 		ExecutionPolicyIds: s.policyIDs, CreatedAt: v.createdAt, CreatedBy: batchCreatedBy,
 	}
 	if v.version > 1 {

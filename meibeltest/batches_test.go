@@ -122,8 +122,8 @@ func TestBatchDefinitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = c.BatchDefinitions.GetBatchById(ctx, id)
-	if got.Version != "3" || got.Description.IsSpecified() || got.Filters.IsSpecified() || got.Concurrency != 10 ||
-		got.ExecutionPolicyIds.IsSpecified() || got.RecurrenceCron.IsSpecified() || !got.OutputDatasourceId.IsSpecified() {
+	if got.Version != "3" || !got.Description.IsNull() || got.Filters.IsSpecified() || got.Concurrency != 10 ||
+		got.ExecutionPolicyIds.IsSpecified() || !got.RecurrenceCron.IsNull() || !got.OutputDatasourceId.IsSpecified() {
 		t.Fatalf("after null update %+v", got)
 	}
 	for _, body := range []map[string]any{{"name": nil}, {"agent_id": nil}, {"input_datasource_id": nil}, {"concurrency": 0}, {"concurrency": "ten"}} {

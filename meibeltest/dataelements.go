@@ -58,7 +58,7 @@ func (s *Server) SeedDataElements(datasourceID string, n int) error {
 
 func (e *dataElement) response() generated.DataElementResponse {
 	r := generated.DataElementResponse{
-		Id: e.id, DatasourceId: e.datasourceID, Name: e.name, Description: set(e.description),
+		Id: e.id, DatasourceId: e.datasourceID, Name: e.name, Description: orNull(e.description),
 		MediaType: nullable.NewNullableWithValue(e.mediaType), Metadata: nullable.NewNullNullable[map[string]any](),
 		CreatedAt: nullable.NewNullableWithValue(e.createdAt), UpdatedAt: nullable.NewNullableWithValue(e.updatedAt),
 	}

@@ -51,12 +51,12 @@ func TestUpdateDataElement(t *testing.T) {
 		t.Fatalf("metadata update %+v", up)
 	}
 
-	// Exact JSON: null clears description (then absent) and metadata (null).
+	// Exact JSON: null clears description and metadata; both come back null.
 	path := "/datasources/" + ds.Id + "/data-elements/" + el.Id
 	r := do(t, ts, "PUT", path, map[string]any{"description": nil, "metadata": nil})
 	expect(t, r, 200)
 	got := r.obj(t)
-	if _, has := got["description"]; has || got["metadata"] != nil || got["name"] != "handbook.txt" {
+	if d, has := got["description"]; !has || d != nil || got["metadata"] != nil || got["name"] != "handbook.txt" {
 		t.Fatalf("null update %s", r.raw)
 	}
 	if !strings.Contains(string(r.raw), `"metadata":null`) {
@@ -65,7 +65,7 @@ func TestUpdateDataElement(t *testing.T) {
 	// An empty body changes nothing but updated_at; get agrees.
 	expect(t, do(t, ts, "PUT", path, map[string]any{}), 200)
 	g, err := c.DataElements.GetDataElement(ctx, ds.Id, el.Id)
-	if err != nil || g.Name != "handbook.txt" || g.Description.IsSpecified() || !g.Metadata.IsNull() {
+	if err != nil || g.Name != "handbook.txt" || !g.Description.IsNull() || !g.Metadata.IsNull() {
 		t.Fatalf("get %+v %v", g, err)
 	}
 	// The other element is untouched.

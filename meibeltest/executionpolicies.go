@@ -48,7 +48,7 @@ func (s *store) policyNamed(name string) *executionPolicy {
 func (p *executionPolicy) response() generated.ExecutionPolicyResponse {
 	return generated.ExecutionPolicyResponse{
 		Id: p.id, CustomerId: customerID, ProjectId: projectID, Name: p.name,
-		Description: set(p.description), ExecutionPolicy: p.policy,
+		Description: orNull(p.description), ExecutionPolicy: p.policy,
 		CreatedAt: p.createdAt, UpdatedAt: p.updatedAt,
 	}
 }

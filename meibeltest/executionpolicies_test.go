@@ -61,7 +61,7 @@ func TestExecutionPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if up.Description.IsSpecified() || up.ExecutionPolicy.Datasources != nil || up.Name != "no-ds1-v2" {
+	if !up.Description.IsNull() || up.ExecutionPolicy.Datasources != nil || up.Name != "no-ds1-v2" {
 		t.Fatalf("update null %+v", up)
 	}
 	_, err = c.ExecutionPolicies.UpdateExecutionPolicy(ctx, p.Id, client.UpdateExecutionPolicyRequest{Name: client.Value("open")})

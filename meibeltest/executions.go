@@ -127,9 +127,9 @@ func (e *execution) recount() {
 func (e *execution) response() generated.BatchExecutionResponse {
 	r := generated.BatchExecutionResponse{
 		Id: e.id, BatchDefinitionId: e.definitionID, CustomerId: customerID, ProjectId: projectID,
-		AgentUrn: set(e.agentURN), InputDatasourceId: set(e.inputDS), OutputDatasourceId: set(e.outputDS),
-		TotalItems: set(e.total), Succeeded: set(e.succeeded), Failed: set(e.failed),
-		StartTime: e.start, EndTime: set(e.end), Status: e.status, Error: set(e.errMsg),
+		AgentUrn: orNull(e.agentURN), InputDatasourceId: orNull(e.inputDS), OutputDatasourceId: orNull(e.outputDS),
+		TotalItems: orNull(e.total), Succeeded: orNull(e.succeeded), Failed: orNull(e.failed),
+		StartTime: e.start, EndTime: orNull(e.end), Status: e.status, Error: orNull(e.errMsg),
 	}
 	if e.agentSpec != nil {
 		r.AgentSpecJson = nullable.NewNullableWithValue(cloneJSON(e.agentSpec))

@@ -23,7 +23,7 @@ func TestBatchExecutions(t *testing.T) {
 	}
 	items, _ := client.ValueOf(e.Items)
 	total, _ := client.ValueOf(e.TotalItems)
-	if e.Status != "running" || len(items) != 4 || total != 4 || e.EndTime.IsSpecified() || e.BatchDefinitionId != "" {
+	if e.Status != "running" || len(items) != 4 || total != 4 || !e.EndTime.IsNull() || e.BatchDefinitionId != "" {
 		t.Fatalf("created %+v", e)
 	}
 	if urn, _ := client.ValueOf(e.AgentUrn); urn != "urn:meibel:agent:summarizer" {
@@ -91,7 +91,7 @@ func TestBatchExecutions(t *testing.T) {
 		t.Fatal(err)
 	}
 	items, _ = client.ValueOf(e.Items)
-	if n, _ := client.ValueOf(items[3].Attempts); e.Status != "running" || e.EndTime.IsSpecified() || items[3].Status != "pending" || n != 2 {
+	if n, _ := client.ValueOf(items[3].Attempts); e.Status != "running" || !e.EndTime.IsNull() || items[3].Status != "pending" || n != 2 {
 		t.Fatalf("after retry %+v", e)
 	}
 	if failed, _ := client.ValueOf(e.Failed); failed != 0 {
@@ -107,7 +107,7 @@ func TestBatchExecutions(t *testing.T) {
 		t.Fatal(err)
 	}
 	items, _ = client.ValueOf(e.Items)
-	if e.Status != "canceled" || !e.EndTime.IsSpecified() || items[3].Status != "canceled" || items[0].Status != "succeeded" {
+	if e.Status != "canceled" || !!e.EndTime.IsNull() || items[3].Status != "canceled" || items[0].Status != "succeeded" {
 		t.Fatalf("after cancel %+v", e)
 	}
 	_, err = c.BatchExecutions.CancelExecution(ctx, e.Id)
@@ -130,7 +130,7 @@ func TestBatchExecutions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if up.Error.IsSpecified() || up.OutputDatasourceId.IsSpecified() || up.Items.IsSpecified() || up.EndTime.IsSpecified() || !up.Succeeded.IsSpecified() {
+	if !up.Error.IsNull() || !up.OutputDatasourceId.IsNull() || up.Items.IsSpecified() || !up.EndTime.IsNull() || !up.Succeeded.IsSpecified() {
 		t.Fatalf("update nulls %+v", up)
 	}
 	for _, body := range []map[string]any{

@@ -46,16 +46,9 @@ func (s *store) next(prefix string) (int, string) {
 	return s.seq, fmt.Sprintf("%s_%06d", prefix, s.seq)
 }
 
-// set is a value or absent, never null (for response fields that are
-// nullable but absent when unknown).
-func set[T any](v *T) nullable.Nullable[T] {
-	if v == nil {
-		return nil
-	}
-	return nullable.NewNullableWithValue(*v)
-}
-
-// orNull is a value, or null when v is nil (for required nullable fields).
+// orNull is a value, or JSON null when v is nil: like FastAPI, which writes
+// every field of a response model and None as null, the server sends a
+// nullable field it has no value for as null rather than leaving it out.
 func orNull[T any](v *T) nullable.Nullable[T] {
 	if v == nil {
 		return nullable.NewNullNullable[T]()

@@ -73,11 +73,11 @@ func (d *datasource) addTable(name string) *dsTable {
 }
 
 func (t *dsTable) summary() generated.TableSummaryResponse {
-	return generated.TableSummaryResponse{Name: t.name, Description: set(t.description), ColumnCount: len(t.columns)}
+	return generated.TableSummaryResponse{Name: t.name, Description: orNull(t.description), ColumnCount: len(t.columns)}
 }
 
 func (c *dsColumn) tag() generated.TagColumn {
-	return generated.TagColumn{ColumnName: c.name, Type: set(c.typ), Description: set(c.description)}
+	return generated.TagColumn{ColumnName: c.name, Type: orNull(c.typ), Description: orNull(c.description)}
 }
 
 func (t *dsTable) tagColumns() []generated.TagColumn {
@@ -89,7 +89,7 @@ func (t *dsTable) tagColumns() []generated.TagColumn {
 }
 
 func (t *dsTable) tag(withColumns bool) generated.TagTable {
-	r := generated.TagTable{TableName: t.name, Description: set(t.description)}
+	r := generated.TagTable{TableName: t.name, Description: orNull(t.description)}
 	if withColumns {
 		r.Columns = nullable.NewNullableWithValue(t.tagColumns())
 	}

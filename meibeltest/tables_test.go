@@ -51,7 +51,7 @@ func TestTableDescriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := client.ValueOf(tables[1].Description); len(tables) != 2 || d != "One row per order" || tables[0].Description.IsSpecified() {
+	if d, _ := client.ValueOf(tables[1].Description); len(tables) != 2 || d != "One row per order" || !tables[0].Description.IsNull() {
 		t.Fatalf("updated tables %+v", tables)
 	}
 	// An unknown table is a 404 and nothing changes.
@@ -65,25 +65,25 @@ func TestTableDescriptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := client.ValueOf(colsOut[2].Description); len(colsOut) != 4 || d != "Order total in EUR" || colsOut[0].Description.IsSpecified() {
+	if d, _ := client.ValueOf(colsOut[2].Description); len(colsOut) != 4 || d != "Order total in EUR" || !colsOut[0].Description.IsNull() {
 		t.Fatalf("updated columns %+v", colsOut)
 	}
 	_, err = c.TableDescriptions.UpdateColumnDescriptions(ctx, ds.Id, "orders", client.UpdateTagColumnsRequest{
 		Columns: []client.TagColumnUpdateItem{{ColumnName: "id", Description: "Key"}, {ColumnName: "nope", Description: "x"}}})
 	wantStatus(t, err, 404)
 	colsOut, err = c.TableDescriptions.ListColumns(ctx, ds.Id, "orders")
-	if err != nil || colsOut[0].Description.IsSpecified() {
+	if err != nil || !colsOut[0].Description.IsNull() {
 		t.Fatalf("columns after failed update %+v %v", colsOut, err)
 	}
 
-	// Exact JSON: absent columns and descriptions; typeless columns omit type.
+	// Exact JSON: unknown descriptions and types are null, as FastAPI writes them.
 	r := do(t, ts, "GET", "/datasources/"+ds.Id+"/tables/customers/columns", nil)
 	expect(t, r, 200)
-	if strings.TrimSpace(string(r.raw)) != `[{"column_name":"id","type":"integer"},{"column_name":"email","type":"text"},{"column_name":"note"}]` {
+	if strings.TrimSpace(string(r.raw)) != `[{"column_name":"id","description":null,"type":"integer"},{"column_name":"email","description":null,"type":"text"},{"column_name":"note","description":null,"type":null}]` {
 		t.Fatalf("columns %s", r.raw)
 	}
 	r = do(t, ts, "GET", "/datasources/"+ds.Id+"/tables", nil)
-	if strings.TrimSpace(string(r.raw)) != `[{"table_name":"customers"},{"description":"One row per order","table_name":"orders"}]` {
+	if strings.TrimSpace(string(r.raw)) != `[{"description":null,"table_name":"customers"},{"description":"One row per order","table_name":"orders"}]` {
 		t.Fatalf("tables %s", r.raw)
 	}
 	// An empty description clears.
@@ -101,7 +101,7 @@ func TestTableDescriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	sums, _ := client.ValueOf(got.Tables)
-	if d, _ := client.ValueOf(sums[0].Description); len(sums) != 2 || d != "People who order" || sums[0].ColumnCount != 3 || sums[1].ColumnCount != 4 || sums[1].Description.IsSpecified() {
+	if d, _ := client.ValueOf(sums[0].Description); len(sums) != 2 || d != "People who order" || sums[0].ColumnCount != 3 || sums[1].ColumnCount != 4 || !sums[1].Description.IsNull() {
 		t.Fatalf("include_tables %+v", sums)
 	}
 	if cols, _ := c.TableDescriptions.ListColumns(ctx, ds.Id, "customers"); len(cols) != 3 || !cols[1].Description.IsSpecified() {
