@@ -68,6 +68,7 @@ const RequestIDHeader = "x-request-id"
 type Server struct {
 	store   *store
 	handler http.Handler
+	apiKey  string // for the server's own requests (SeedExamples)
 }
 
 // Option configures a Server.
@@ -87,7 +88,7 @@ func WithAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
 // in the server). The default logs it. Tests pass t.Error-like functions.
 func WithViolationHandler(f func(error)) Option { return func(c *config) { c.violation = f } }
 
-// New returns an empty server.
+// New returns an empty server; [Server.SeedExamples] adds example data.
 func New(opts ...Option) *Server {
 	cfg := config{violation: func(err error) { log.Printf("meibeltest: %v", err) }}
 	for _, o := range opts {
@@ -96,7 +97,10 @@ func New(opts ...Option) *Server {
 	if cfg.violation == nil {
 		cfg.violation = func(error) {}
 	}
-	s := &Server{store: newStore()}
+	s := &Server{store: newStore(), apiKey: cfg.apiKey}
+	if s.apiKey == "" {
+		s.apiKey = "meibeltest"
+	}
 	s.handler = withRequestID(s.build(cfg))
 	return s
 }

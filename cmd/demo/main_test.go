@@ -19,8 +19,8 @@ func TestDemoAgainstLocalServer(t *testing.T) {
 	for _, want := range []string{
 		"running against the in-process local Meibel server",
 		"agent: ",
-		"settings sent: message_wait_timeout_seconds=120 execution_policy_ids=[policy-demo-readonly] max_iterations_per_user_message=4",
-		"kept by the local server: message_wait_timeout_seconds=120 execution_policy_ids=[policy-demo-readonly]",
+		"settings sent: message_wait_timeout_seconds=120 execution_policy_ids=[policy-demo-readonly] execution_policy.tools disabled=[web_search] max_iterations_per_user_message=4",
+		"kept by the local server: message_wait_timeout_seconds=120 execution_policy_ids=[policy-demo-readonly] execution_policy.tools disabled=[web_search] max_iterations_per_user_message=4",
 		`404 Not Found: no published version of agent "demo-draft-bot-`,
 		// the streaming, upload, parse and download steps
 		"tokens streamed)",

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/meibel-ai/meibel-go/client"
 )
@@ -54,6 +56,9 @@ func createSessionByName(ctx context.Context, s *state) error {
 		MaxIterationsPerUserMessage: new(4),
 		MessageWaitTimeoutSeconds:   new(120),
 		ExecutionPolicyIds:          client.Value([]string{"policy-demo-readonly"}),
+		ExecutionPolicy: client.Value(client.ExecutionPolicy{Tools: client.Value(map[string]client.ToolConfig{
+			"web_search": {Disabled: client.Value(true)},
+		})}),
 	}
 	sess, err := s.c.Agents.CreateSessionByName(ctx, s.agentName, req)
 	if err != nil {
@@ -61,17 +66,40 @@ func createSessionByName(ctx context.Context, s *state) error {
 	}
 	s.sessionID = sess.SessionId
 	fmt.Fprintf(s.out, "  session %s, opening prompt %q\n", sess.SessionId, req.Prompt.MustGet())
-	fmt.Fprintf(s.out, "  settings sent: message_wait_timeout_seconds=%d execution_policy_ids=%v max_iterations_per_user_message=%d\n",
-		*req.MessageWaitTimeoutSeconds, req.ExecutionPolicyIds.MustGet(), *req.MaxIterationsPerUserMessage)
+	fmt.Fprintf(s.out, "  settings sent: %s\n", settingsLine(req.MessageWaitTimeoutSeconds, req.ExecutionPolicyIds.MustGet(),
+		req.ExecutionPolicy.MustGet(), req.MaxIterationsPerUserMessage))
 	if s.local != nil {
+		// No response schema has a place for these settings; the local server
+		// keeps them with the session, so the demo reads them back from it.
 		kept, ok := s.local.SessionSettings(sess.SessionId)
-		if !ok || kept.MessageWaitTimeoutSeconds == nil || len(kept.ExecutionPolicyIDs) == 0 {
+		if !ok || kept.MessageWaitTimeoutSeconds == nil || len(kept.ExecutionPolicyIDs) == 0 || kept.ExecutionPolicy == nil {
 			return fmt.Errorf("the local server did not keep the session settings: %+v", kept)
 		}
-		fmt.Fprintf(s.out, "  kept by the local server: message_wait_timeout_seconds=%d execution_policy_ids=%v\n",
-			*kept.MessageWaitTimeoutSeconds, kept.ExecutionPolicyIDs)
+		fmt.Fprintf(s.out, "  kept by the local server: %s\n", settingsLine(kept.MessageWaitTimeoutSeconds, kept.ExecutionPolicyIDs,
+			*kept.ExecutionPolicy, kept.MaxIterationsPerUserMessage))
 	}
 	return nil
+}
+
+// settingsLine prints a session's 0.7.0 settings in one line.
+func settingsLine(waitSeconds *int, policyIDs []string, policy client.ExecutionPolicy, maxIterations *int) string {
+	var disabled []string
+	tools, _ := client.ValueOf(policy.Tools)
+	for name, t := range tools {
+		if off, _ := client.ValueOf(t.Disabled); off {
+			disabled = append(disabled, name)
+		}
+	}
+	slices.Sort(disabled)
+	return fmt.Sprintf("message_wait_timeout_seconds=%s execution_policy_ids=%v execution_policy.tools disabled=%v max_iterations_per_user_message=%s",
+		intOrUnset(waitSeconds), policyIDs, disabled, intOrUnset(maxIterations))
+}
+
+func intOrUnset(p *int) string {
+	if p == nil {
+		return "unset"
+	}
+	return strconv.Itoa(*p)
 }
 
 func chat(ctx context.Context, s *state) error {

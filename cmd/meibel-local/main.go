@@ -45,17 +45,13 @@ func run() error {
 	if *key != "" {
 		opts = append(opts, meibeltest.WithAPIKey(*key))
 	}
-	handler := meibeltest.New(opts...).Handler()
+	local := meibeltest.New(opts...)
 	if *withSeed {
-		seedKey := *key
-		if seedKey == "" {
-			seedKey = "meibel-local-seed"
-		}
-		if err := seed(context.Background(), handler, seedKey); err != nil {
+		if err := local.SeedExamples(); err != nil {
 			return err
 		}
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: local.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
