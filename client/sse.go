@@ -50,7 +50,8 @@ var ErrUnterminatedEvent = fmt.Errorf("meibel: stream ended inside an unterminat
 // implements the whole format: event, data (several data lines join with
 // "\n"), id, retry, comments, fields without a colon, one optional space
 // after the colon, and LF, CRLF or CR line endings, wherever reads split
-// them. It has no line-length cap; SetMaxEventSize bounds one event.
+// them; a UTF-8 byte order mark at the very start is skipped. It has no
+// line-length cap; SetMaxEventSize bounds one event.
 //
 // Like the standard, it does not dispatch a block without data lines (an id
 // or retry there still takes effect). An SSEDecoder is not safe for
@@ -63,6 +64,8 @@ type SSEDecoder struct {
 	eof     bool
 	err     error // sticky read error
 	skipLF  bool  // the last line ended with CR: a following LF belongs to it
+	bomDone bool  // the stream's start was checked for a UTF-8 BOM
+	scanned int   // buf[start:start+scanned] holds no CR or LF (long lines are searched once)
 	maxSize int
 
 	// The event being built.
@@ -226,6 +229,19 @@ func (d *SSEDecoder) readLine() ([]byte, error) {
 		return nil, d.err
 	}
 	for {
+		if !d.bomDone {
+			if d.end-d.start < len(utf8BOM) && !d.eof {
+				if err := d.fill(); err != nil {
+					d.err = err
+					return nil, err
+				}
+				continue
+			}
+			d.bomDone = true
+			if bytes.HasPrefix(d.buf[d.start:d.end], utf8BOM) {
+				d.start += len(utf8BOM)
+			}
+		}
 		if d.skipLF && d.start < d.end {
 			if d.buf[d.start] == '\n' {
 				d.start++
@@ -254,31 +270,40 @@ func (d *SSEDecoder) readLine() ([]byte, error) {
 	}
 }
 
+// utf8BOM is the byte order mark the SSE standard skips at a stream's start.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
 // cutLine takes the next complete line from the buffer (or, at the end of
-// input, the final unterminated one).
+// input, the final unterminated one). Bytes already searched are not searched
+// again, so a long line arriving in many reads costs linear time.
 func (d *SSEDecoder) cutLine() ([]byte, bool) {
 	chunk := d.buf[d.start:d.end]
-	if i := bytes.IndexByte(chunk, '\n'); i >= 0 {
-		line := chunk[:i]
-		if j := bytes.IndexByte(line, '\r'); j >= 0 {
+	rest := chunk[d.scanned:]
+	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+		if j := bytes.IndexByte(rest[:i], '\r'); j >= 0 {
 			// A CR ends the line first (a lone CR, or CRLF).
-			d.start += j + 1
-			d.skipLF = true
-			return chunk[:j], true
+			return d.cut(chunk, d.scanned+j, true), true
 		}
-		d.start += i + 1
-		return line, true
+		return d.cut(chunk, d.scanned+i, false), true
 	}
-	if j := bytes.IndexByte(chunk, '\r'); j >= 0 {
-		d.start += j + 1
-		d.skipLF = true // the LF, if any, may come with the next read
-		return chunk[:j], true
+	if j := bytes.IndexByte(rest, '\r'); j >= 0 {
+		return d.cut(chunk, d.scanned+j, true), true // the LF, if any, may come with the next read
 	}
 	if d.eof && len(chunk) > 0 {
-		d.start = d.end
+		d.start, d.scanned = d.end, 0
 		return chunk, true
 	}
+	d.scanned = len(chunk)
 	return nil, false
+}
+
+// cut returns chunk[:i] as a line whose terminator is at i; afterCR says it
+// is a CR, which a following LF belongs to.
+func (d *SSEDecoder) cut(chunk []byte, i int, afterCR bool) []byte {
+	d.start += i + 1
+	d.scanned = 0
+	d.skipLF = afterCR
+	return chunk[:i]
 }
 
 // fill reads more input, compacting or growing the buffer as needed.

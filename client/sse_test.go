@@ -94,6 +94,17 @@ func TestSSEDecoder(t *testing.T) {
 			want: []Event{{Type: "message", Data: "a"}}},
 		{name: "BOM-free leading blank lines", in: "\n\n\ndata: a\n\n",
 			want: []Event{{Type: "message", Data: "a"}}},
+		{name: "leading BOM skipped", in: "\ufeffevent: x\ndata: a\n\n",
+			want: []Event{{Type: "x", Data: "a"}}},
+		{name: "BOM before data skipped", in: "\ufeffdata: a\n\n",
+			want: []Event{{Type: "message", Data: "a"}}},
+		{name: "only the first BOM is skipped", in: "\ufeff\ufeffdata: a\n\ndata: b\n\n",
+			want: []Event{{Type: "message", Data: "b"}}},
+		{name: "BOM later in the stream is data", in: "data: a\n\n\ufeffdata: b\n\ndata: \ufeffc\n\n",
+			want: []Event{{Type: "message", Data: "a"}, {Type: "message", Data: "\ufeffc"}}},
+		{name: "a lone BOM is an empty stream", in: "\ufeff", want: nil},
+		{name: "a BOM prefix is not a BOM", in: "\xef\xbbdata: a\n\ndata: b\n\n",
+			want: []Event{{Type: "message", Data: "b"}}},
 		{name: "non-ASCII data", in: "data: héllo, 世界\n\n",
 			want: []Event{{Type: "message", Data: "héllo, 世界"}}},
 		{name: "4 MiB data line delivered whole", in: "data: " + big + "\n\ndata: after\n\n",
@@ -110,6 +121,8 @@ func TestSSEDecoder(t *testing.T) {
 		{name: "unterminated event at EOF", in: "data: a\n\ndata: partial",
 			want: []Event{{Type: "message", Data: "a"}}, err: ErrUnterminatedEvent},
 		{name: "event missing only the blank line", in: "data: a\n\ndata: b\n",
+			want: []Event{{Type: "message", Data: "a"}}, err: ErrUnterminatedEvent},
+		{name: "fields without data cut off at EOF are reported too", in: "data: a\n\nid: 5\nevent: x\n",
 			want: []Event{{Type: "message", Data: "a"}}, err: ErrUnterminatedEvent},
 		{name: "trailing comment at EOF is a clean end", in: "data: a\n\n: bye",
 			want: []Event{{Type: "message", Data: "a"}}},
@@ -191,6 +204,7 @@ func TestSSEDecoderLastEventID(t *testing.T) {
 // referenceDecode is a direct, whole-input reading of the SSE standard used
 // to cross-check the streaming decoder.
 func referenceDecode(in string, max int) ([]Event, error) {
+	in = strings.TrimPrefix(in, "\ufeff")
 	var lines []string
 	for len(in) > 0 {
 		i := strings.IndexAny(in, "\r\n")
@@ -287,4 +301,23 @@ func FuzzSSEDecoder(f *testing.F) {
 			t.Fatalf("err = %v, reference %v", err, wantErr)
 		}
 	})
+}
+
+// BenchmarkSSEDecodeLongLine decodes one 8 MiB data line arriving in 16 KiB
+// reads, as from a network connection: the decoder must not search the
+// partial line again after every read (which would make it quadratic).
+func BenchmarkSSEDecodeLongLine(b *testing.B) {
+	in := "data: " + strings.Repeat("x", 8<<20) + "\n\n"
+	sizes := make([]int, len(in)/(16<<10)+1)
+	for i := range sizes {
+		sizes[i] = 16 << 10
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d := NewSSEDecoder(&chunked{s: in, sizes: sizes})
+		if ev, err := d.Next(); err != nil || len(ev.Data) != 8<<20 {
+			b.Fatalf("got %d bytes, %v", len(ev.Data), err)
+		}
+	}
 }

@@ -74,6 +74,11 @@ func (s *Stream[E]) Next() bool {
 	if s.done || s.closed.Load() {
 		return false
 	}
+	if err := s.ctx.Err(); err != nil {
+		// Events already buffered are not delivered after a cancel.
+		s.finish(err)
+		return false
+	}
 	ev, err := s.dec.Next()
 	if err == nil && ev.Type == "error" {
 		err = newStreamError(s.op, ev)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -299,4 +301,121 @@ func ExampleStream_All() {
 		}
 	}
 	// Output: Hello!
+}
+
+// heldBody is a stream body that hands out data once and then blocks in Read
+// until it is closed, ignoring every context (like a transport that does not
+// watch the request's context). It counts its Close calls.
+type heldBody struct {
+	data   string
+	closed chan struct{}
+	closes atomic.Int32
+}
+
+func newHeldBody(data string) *heldBody { return &heldBody{data: data, closed: make(chan struct{})} }
+
+func (b *heldBody) Read(p []byte) (int, error) {
+	if b.data != "" {
+		n := copy(p, b.data)
+		b.data = b.data[n:]
+		return n, nil
+	}
+	<-b.closed
+	return 0, errors.New("read on closed body")
+}
+
+func (b *heldBody) Close() error {
+	if b.closes.Add(1) == 1 {
+		close(b.closed)
+	}
+	return nil
+}
+
+// heldStream opens a progress stream whose body is b, through a user
+// transport that ignores the request's context.
+func heldStream(t *testing.T, ctx context.Context, b *heldBody) *client.Stream[client.Event] {
+	t.Helper()
+	clearEnv(t)
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
+			Body: b, ContentLength: -1, Request: r}, nil
+	})
+	c, err := client.New(client.WithAPIKey("k"), client.WithBaseURL("http://127.0.0.1/v2"),
+		client.WithHTTPClient(&http.Client{Transport: rt}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := c.Documents.StreamDocumentTrace(ctx, "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stream
+}
+
+// The stream itself closes the body when the context ends, so a read blocked
+// in a transport that ignores the context still returns at once.
+func TestStreamCancelUnblocksATransportThatIgnoresContext(t *testing.T) {
+	b := newHeldBody("data: first\n\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	stream := heldStream(t, ctx, b)
+	if !stream.Next() {
+		t.Fatal(stream.Err())
+	}
+	time.AfterFunc(50*time.Millisecond, cancel)
+	done := make(chan bool)
+	go func() { done <- stream.Next() }()
+	select {
+	case got := <-done:
+		if got || !errors.Is(stream.Err(), context.Canceled) {
+			t.Fatalf("Next = %v, Err = %v; want false, context.Canceled", got, stream.Err())
+		}
+	case <-time.After(5 * time.Second):
+		b.Close()
+		t.Fatal("cancel did not unblock the read")
+	}
+}
+
+// Events already read into the decoder's buffer are not delivered once the
+// context is cancelled.
+func TestStreamCancelDropsBufferedEvents(t *testing.T) {
+	b := newHeldBody("data: 1\n\ndata: 2\n\ndata: 3\n\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	stream := heldStream(t, ctx, b)
+	if !stream.Next() || stream.Current().Data != "1" {
+		t.Fatalf("first event: %v", stream.Err())
+	}
+	cancel()
+	if stream.Next() {
+		t.Fatalf("Next after cancel delivered %q", stream.Current().Data)
+	}
+	if !errors.Is(stream.Err(), context.Canceled) {
+		t.Fatalf("Err = %v, want context.Canceled", stream.Err())
+	}
+}
+
+// Close closes the body exactly once, however often and from however many
+// goroutines it is called, and returns the same result each time.
+func TestStreamCloseClosesTheBodyOnce(t *testing.T) {
+	b := newHeldBody("data: 1\n\n")
+	stream := heldStream(t, context.Background(), b)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := stream.Close(); err != nil {
+				t.Errorf("Close = %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := stream.Close(); err != nil {
+		t.Errorf("Close = %v", err)
+	}
+	if n := b.closes.Load(); n != 1 {
+		t.Fatalf("body closed %d times, want 1", n)
+	}
+	if stream.Next() {
+		t.Fatal("Next after Close delivered an event")
+	}
 }
