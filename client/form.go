@@ -99,20 +99,40 @@ func errMissingField(field string) error {
 
 var errNilForm = errors.New("nil form: the operation needs a multipart body")
 
-// openForm starts streaming form's parts into a pipe and returns the content
-// type and the reading end, which the HTTP transport closes when the request
-// ends (that also stops the writer). The writer stops early when ctx ends.
-func openForm(ctx context.Context, form multipartForm) (string, io.Reader, error) {
+// openForm returns the content type and a body that streams form's parts
+// through a pipe. The writer goroutine starts with the transport's first Read,
+// so a request that fails before it is sent leaves nothing behind; the
+// transport's Close of the body stops it, and so does the end of ctx.
+func openForm(ctx context.Context, form multipartForm) (string, io.ReadCloser, error) {
 	parts, progress, err := form.formParts()
 	if err != nil {
 		return "", nil, err
 	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
-	go func() {
-		pw.CloseWithError(writeParts(ctx, mw, parts, progress))
-	}()
-	return mw.FormDataContentType(), pr, nil
+	body := &formBody{pr: pr, start: func() {
+		go func() { pw.CloseWithError(writeParts(ctx, mw, parts, progress)) }()
+	}}
+	return mw.FormDataContentType(), body, nil
+}
+
+// formBody is the reading end of a form's pipe; its writer starts on the
+// first Read.
+type formBody struct {
+	pr    *io.PipeReader
+	start func()
+	once  sync.Once
+}
+
+func (b *formBody) Read(p []byte) (int, error) {
+	b.once.Do(b.start)
+	return b.pr.Read(p)
+}
+
+// Close ends the body; a writer that never started never will.
+func (b *formBody) Close() error {
+	b.once.Do(func() {})
+	return b.pr.Close()
 }
 
 // copyBufs holds the buffers used to copy file content into the pipe.

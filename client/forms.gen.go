@@ -60,13 +60,13 @@ func (f *ProcessDocumentForm) formParts() ([]formPart, ProgressFunc, error) {
 type SendChatMessageStreamForm struct {
 	// Files is the form field "files", optional (nil or empty: not sent); one part per file.
 	Files []File
-	// IncludeThinking is the form field "include_thinking", optional (nil or empty: not sent).
+	// IncludeThinking is the form field "include_thinking", optional (nil: not sent; a value set, zero included, is sent).
 	IncludeThinking *bool
-	// IncludeToolActivity is the form field "include_tool_activity", optional (nil or empty: not sent).
+	// IncludeToolActivity is the form field "include_tool_activity", optional (nil: not sent; a value set, zero included, is sent).
 	IncludeToolActivity *bool
-	// TimeoutSeconds is the form field "timeout_seconds", optional (nil or empty: not sent).
+	// TimeoutSeconds is the form field "timeout_seconds", optional (nil: not sent; a value set, zero included, is sent).
 	TimeoutSeconds *int
-	// UserMessage is the form field "user_message", optional (nil or empty: not sent).
+	// UserMessage is the form field "user_message", optional (nil: not sent; a value set, zero included, is sent).
 	UserMessage *string
 
 	// OnProgress, when set, is called as file content is sent.
@@ -108,11 +108,11 @@ type SubmitDeepTransformForm struct {
 	File File
 	// Schema is the form field "schema", required.
 	Schema string
-	// Guidance is the form field "guidance", optional (nil or empty: not sent).
+	// Guidance is the form field "guidance", optional (nil: not sent; a value set, zero included, is sent).
 	Guidance *string
-	// MaxPages is the form field "max_pages", optional (nil or empty: not sent).
+	// MaxPages is the form field "max_pages", optional (nil: not sent; a value set, zero included, is sent).
 	MaxPages *int
-	// RootName is the form field "root_name", optional (nil or empty: not sent).
+	// RootName is the form field "root_name", optional (nil: not sent; a value set, zero included, is sent).
 	RootName *string
 
 	// OnProgress, when set, is called as file content is sent.
@@ -152,13 +152,13 @@ type SubmitDocumentTransformForm struct {
 	ArtifactSchema string
 	// File is the form field "file", required.
 	File File
-	// Model is the form field "model", optional (nil or empty: not sent).
+	// Model is the form field "model", optional (nil: not sent; a value set, zero included, is sent).
 	Model *string
-	// Prompt is the form field "prompt", optional (nil or empty: not sent).
+	// Prompt is the form field "prompt", optional (nil: not sent; a value set, zero included, is sent).
 	Prompt *string
-	// PromptID is the form field "prompt_id", optional (nil or empty: not sent).
+	// PromptID is the form field "prompt_id", optional (nil: not sent; a value set, zero included, is sent).
 	PromptID *string
-	// TimeoutSeconds is the form field "timeout_seconds", optional (nil or empty: not sent); the server's default is 600.
+	// TimeoutSeconds is the form field "timeout_seconds", optional (nil: not sent; a value set, zero included, is sent); the server's default is 600.
 	TimeoutSeconds *int
 
 	// OnProgress, when set, is called as file content is sent.
@@ -201,13 +201,13 @@ type TransformDocumentForm struct {
 	ArtifactSchema string
 	// File is the form field "file", required.
 	File File
-	// Model is the form field "model", optional (nil or empty: not sent).
+	// Model is the form field "model", optional (nil: not sent; a value set, zero included, is sent).
 	Model *string
-	// Prompt is the form field "prompt", optional (nil or empty: not sent).
+	// Prompt is the form field "prompt", optional (nil: not sent; a value set, zero included, is sent).
 	Prompt *string
-	// PromptID is the form field "prompt_id", optional (nil or empty: not sent).
+	// PromptID is the form field "prompt_id", optional (nil: not sent; a value set, zero included, is sent).
 	PromptID *string
-	// TimeoutSeconds is the form field "timeout_seconds", optional (nil or empty: not sent); the server's default is 600.
+	// TimeoutSeconds is the form field "timeout_seconds", optional (nil: not sent; a value set, zero included, is sent); the server's default is 600.
 	TimeoutSeconds *int
 
 	// OnProgress, when set, is called as file content is sent.

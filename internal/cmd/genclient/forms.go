@@ -242,7 +242,11 @@ func renderForm(b *bytes.Buffer, op operation) {
 		if fld.Required {
 			doc += ", required"
 		} else {
-			doc += ", optional (nil or empty: not sent)"
+			if fld.Kind == fieldFiles {
+				doc += ", optional (nil or empty: not sent)"
+			} else {
+				doc += ", optional (nil: not sent; a value set, zero included, is sent)"
+			}
 		}
 		if fld.Default != "" {
 			doc += "; the server's default is " + fld.Default
