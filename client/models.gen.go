@@ -786,6 +786,8 @@ type GetExecutionPoliciesResponse = generated.GetExecutionPoliciesResponse
 
 // HTTPValidationError defines model for HTTPValidationError.
 //
+// A call answered 422 returns an *APIError instead: its Detail field holds these entries, parsed, as []FieldError.
+//
 // Fields (JSON name):
 //   - Detail *[]ValidationError ("detail")
 type HTTPValidationError = generated.HTTPValidationError
@@ -1780,6 +1782,8 @@ type UploadAndListContentParams = generated.UploadAndListContentParams
 type UploadContentResponse = generated.UploadContentResponse
 
 // ValidationError defines model for ValidationError.
+//
+// A call answered 422 returns an *APIError; read these entries from its Detail field, as FieldError values (Field() joins Loc).
 //
 // Fields (JSON name):
 //   - Ctx *map[string]interface{} ("ctx")

@@ -9,8 +9,14 @@ import "github.com/oapi-codegen/nullable"
 //	req.Description = client.Value("")          // set, even to "", 0 or false
 //	req.Icon = client.Null[string]()            // sent as JSON null: cleared
 //
-// In a response, Get returns the value; IsNull reports an explicit null and
-// IsSpecified whether the field was present at all.
+// In a response, read it with [ValueOf] (value and whether there is one);
+// IsNull reports an explicit null and IsSpecified whether the field was
+// present at all.
+//
+// Nullable is github.com/oapi-codegen/nullable's type, whose methods go doc
+// does not show here: Get() (T, error), GetOrEmpty() T, MustGet() T, Set(T), SetNull(),
+// SetUnspecified(), IsNull() bool, IsSpecified() bool. It is a small map
+// inside, so %v prints map[true:value]; print ValueOf's result instead.
 type Nullable[T any] = nullable.Nullable[T]
 
 // Value returns a Nullable holding v. It is sent even when v is the zero

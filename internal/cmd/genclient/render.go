@@ -38,6 +38,13 @@ func renderModels(g *generatedPkg, handwritten map[string]bool, limits constrain
 	return formatGo("models.gen.go", b.Bytes())
 }
 
+// errorModelNotes point FastAPI's error-body models, which every operation
+// with input declares for 422, at what a failed call really returns.
+var errorModelNotes = map[string]string{
+	"HTTPValidationError": "A call answered 422 returns an *APIError instead: its Detail field holds these entries, parsed, as []FieldError.",
+	"ValidationError":     "A call answered 422 returns an *APIError; read these entries from its Detail field, as FieldError values (Field() joins Loc).",
+}
+
 // writeModelDoc writes the doc comment of a model alias: oapi-codegen's own
 // comment (the schema's description, or "defines model for …") and, for a
 // struct, its fields — go doc shows nothing of an alias's target otherwise.
@@ -48,6 +55,9 @@ func writeModelDoc(b *bytes.Buffer, g *generatedPkg, name string, limits constra
 	}
 	for _, line := range strings.Split(doc, "\n") {
 		b.WriteString(strings.TrimRight("// "+line, " ") + "\n")
+	}
+	if note, ok := errorModelNotes[name]; ok {
+		b.WriteString("//\n// " + note + "\n")
 	}
 	st, ok := g.pkg.Scope().Lookup(name).Type().Underlying().(*types.Struct)
 	if !ok || st.NumFields() == 0 {
