@@ -113,6 +113,11 @@ func TestPerCallResponseCapture(t *testing.T) {
 	if raw.StatusCode != http.StatusCreated || raw.Header.Get("X-RateLimit-Remaining") != "99" || raw.Header.Get("X-Request-Id") != "req-42" {
 		t.Errorf("captured status %d, rate limit %q, request id %q", raw.StatusCode, raw.Header.Get("X-RateLimit-Remaining"), raw.Header.Get("X-Request-Id"))
 	}
+	// The captured response's request is the caller's, without the key the
+	// transport added (a logged response must not show it).
+	if raw.Request == nil || raw.Request.URL.Path != "/v2/agents/name/bot/sessions" || raw.Request.Header.Get(client.APIKeyHeader) != "" {
+		t.Errorf("captured request %v with key header %q", raw.Request.URL, raw.Request.Header.Get(client.APIKeyHeader))
+	}
 
 	// On an error the response is captured too, and the *APIError carries
 	// the same headers.

@@ -71,7 +71,13 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header.Del(APIKeyHeader)
 	}
 	r.Header.Set("User-Agent", t.userAgent)
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(r)
+	if resp != nil {
+		// resp.Request would be the clone, key and all: hand back the
+		// request as the caller made it, so a logged response shows no key.
+		resp.Request = req
+	}
+	return resp, err
 }
 
 // CloseIdleConnections forwards to the next transport so that
