@@ -37,9 +37,9 @@ type core struct {
 func New(opts ...Option) (*Client, error) {
 	s := settings{apiKey: os.Getenv(EnvAPIKey), policy: defaultPolicy()}
 	if u := os.Getenv(EnvBaseURL); u != "" {
-		s.baseURL = u
+		s.baseURL, s.serverFrom = u, EnvBaseURL
 	} else if name := os.Getenv(EnvEnvironment); name != "" {
-		s.server = name
+		s.server, s.serverFrom = name, EnvEnvironment
 	}
 	for _, o := range opts {
 		if o.apply == nil {
@@ -59,16 +59,21 @@ func New(opts ...Option) (*Client, error) {
 	if raw == "" {
 		name := s.server
 		if name == "" {
+			if s.serverFrom != "" {
+				// An explicit empty option (say WithBaseURL(os.Getenv("X")) with X
+				// unset) must not silently send the key to production.
+				return nil, fmt.Errorf("meibel: %s(\"\"): empty; pass a server name or URL, or leave the option out for production", s.serverFrom)
+			}
 			name = ServerProduction
 		}
 		var err error
 		if raw, err = serverURL(name); err != nil {
-			return nil, fmt.Errorf("meibel: %w", err)
+			return nil, fmt.Errorf("meibel: %w%s", err, s.from())
 		}
 	}
 	base, err := parseBaseURL(raw)
 	if err != nil {
-		return nil, fmt.Errorf("meibel: %w", err)
+		return nil, fmt.Errorf("meibel: %w%s", err, s.from())
 	}
 
 	if err := checkInsecure(base, s.policy.insecureHTTP); err != nil {
@@ -114,4 +119,12 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+// from names where the server setting came from, for an error about it.
+func (s *settings) from() string {
+	if s.serverFrom == "" {
+		return ""
+	}
+	return " (from " + s.serverFrom + ")"
 }

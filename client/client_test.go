@@ -36,9 +36,21 @@ func TestNewConfigErrors(t *testing.T) {
 		{"ftp URL", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("ftp://example.com/v2")}, []string{"http:// or https://"}},
 		{"unknown server", []client.Option{client.WithAPIKey("k"), client.WithServer("staging")}, []string{`unknown server "staging"`, "development, local, production"}},
 		{"zero option", []client.Option{{}}, []string{"zero Option"}},
+		{"empty base URL option", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("")}, []string{`client.WithBaseURL("")`, "empty"}},
+		{"empty server option", []client.Option{client.WithAPIKey("k"), client.WithServer("")}, []string{`client.WithServer("")`, "empty"}},
+		{"option named in the error", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("/v2")}, []string{"(from client.WithBaseURL)"}},
+		{"bad MEIBEL_BASE_URL", []client.Option{client.WithAPIKey("k")}, []string{"invalid base URL", "(from MEIBEL_BASE_URL)"}},
+		{"bad MEIBEL_ENVIRONMENT", []client.Option{client.WithAPIKey("k")}, []string{`unknown server "staging"`, "(from MEIBEL_ENVIRONMENT)"}},
+	}
+	env := map[string][2]string{
+		"bad MEIBEL_BASE_URL":    {client.EnvBaseURL, "not a url"},
+		"bad MEIBEL_ENVIRONMENT": {client.EnvEnvironment, "staging"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			if kv, ok := env[tc.name]; ok {
+				t.Setenv(kv[0], kv[1])
+			}
 			c, err := client.New(tc.opts...)
 			if err == nil {
 				t.Fatalf("New succeeded with base %s", c.BaseURL())

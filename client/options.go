@@ -21,6 +21,7 @@ type settings struct {
 	apiKey     string
 	server     string // a named server, see Servers
 	baseURL    string // a custom base URL; wins over server when set last
+	serverFrom string // where server or baseURL came from, for errors: an option or an env var
 	httpClient *http.Client
 	userAgent  string
 
@@ -46,13 +47,13 @@ func WithAPIKey(key string) Option {
 // WithServer selects one of the spec's servers by name: "production" (the
 // default), "development" or "local". See Servers.
 func WithServer(name string) Option {
-	return Option{name: "WithServer", clientOnly: true, apply: func(s *settings) { s.server, s.baseURL = name, "" }}
+	return Option{name: "WithServer", clientOnly: true, apply: func(s *settings) { s.server, s.baseURL, s.serverFrom = name, "", "client.WithServer" }}
 }
 
 // WithBaseURL sends requests to any absolute http(s) URL, such as
 // "http://127.0.0.1:8000/v2". It wins over WithServer and the environment.
 func WithBaseURL(rawURL string) Option {
-	return Option{name: "WithBaseURL", clientOnly: true, apply: func(s *settings) { s.baseURL, s.server = rawURL, "" }}
+	return Option{name: "WithBaseURL", clientOnly: true, apply: func(s *settings) { s.baseURL, s.server, s.serverFrom = rawURL, "", "client.WithBaseURL" }}
 }
 
 // WithHTTPClient makes the client send requests through hc. The client never
