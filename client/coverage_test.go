@@ -24,6 +24,10 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			n++
+			if len(op.Tags) == 0 || op.OperationID == "" {
+				t.Errorf("%s %s: an operation needs a tag and an operationId to have a method (tags %v, operationId %q)", method, path, op.Tags, op.OperationID)
+				continue
+			}
 			svc := tagField(op.Tags[0])
 			field, ok := c.FieldByName(svc)
 			if !ok {

@@ -14,13 +14,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
 
 // GeneratedDir is the directory of oapi-codegen's output; every file in it is
-// generated. Elsewhere, files named *.gen.go are generated.
+// generated. Elsewhere, files named *.gen.go are generated, and so are
+// GeneratedDocs.
 const GeneratedDir = "generated"
+
+// GeneratedDocs are the generated files that are not Go code (gen.go's
+// genclient -docs).
+var GeneratedDocs = []string{"docs/operations.md"}
 
 // Diff is one generated file whose checked-in content is not what the
 // generators produce.
@@ -136,7 +142,7 @@ func Compare(have, want string) ([]Diff, error) {
 }
 
 // generatedFiles lists, slash-separated and relative to root, every file under
-// generated/ and every *.gen.go file of the module (nested modules, testdata
+// generated/, every *.gen.go file of the module and GeneratedDocs (nested modules, testdata
 // and hidden directories excluded).
 func generatedFiles(root string) ([]string, error) {
 	var files []string
@@ -165,7 +171,7 @@ func generatedFiles(root string) ([]string, error) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		if strings.HasPrefix(rel, GeneratedDir+"/") || strings.HasSuffix(rel, ".gen.go") {
+		if strings.HasPrefix(rel, GeneratedDir+"/") || strings.HasSuffix(rel, ".gen.go") || slices.Contains(GeneratedDocs, rel) {
 			files = append(files, rel)
 		}
 		return nil

@@ -86,11 +86,12 @@ func TestCheckFailsOnHandEditedGeneratedFiles(t *testing.T) {
 	paths, msg := stale(t, func(dir string) {
 		replaceOnce(t, filepath.Join(dir, "generated", "meibel.gen.go"), "\ntype ", "\n// hand edit\ntype ")
 		replaceOnce(t, filepath.Join(dir, "client", "operations.gen.go"), "\nfunc ", "\n// hand edit\nfunc ")
+		replaceOnce(t, filepath.Join(dir, "docs", "operations.md"), "\n# Operation index", "\n# Operation index (hand edit)")
 		if err := os.WriteFile(filepath.Join(dir, "generated", "extra.gen.go"), []byte("package generated\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	})
-	want := []string{"client/operations.gen.go", "generated/extra.gen.go", "generated/meibel.gen.go"}
+	want := []string{"client/operations.gen.go", "docs/operations.md", "generated/extra.gen.go", "generated/meibel.gen.go"}
 	if strings.Join(paths, " ") != strings.Join(want, " ") {
 		t.Errorf("stale files = %v, want %v", paths, want)
 	}
@@ -120,7 +121,7 @@ func TestCheckFailsOnSpecChangeNotRegenerated(t *testing.T) {
 	paths, msg := stale(t, func(dir string) {
 		replaceOnce(t, filepath.Join(dir, "api-v2.json"), `"paths": {`, pingOperation)
 	})
-	want := []string{"client/operations.gen.go", "generated/meibel.gen.go"}
+	want := []string{"client/operations.gen.go", "docs/operations.md", "generated/meibel.gen.go"}
 	if strings.Join(paths, " ") != strings.Join(want, " ") {
 		t.Errorf("stale files = %v, want %v\n%s", paths, want, msg)
 	}

@@ -83,8 +83,8 @@ type StepError struct {
 func (e *StepError) Error() string {
 	return fmt.Sprintf("step %q (%s) failed: %v\n"+
 		"The working tree is left for inspection: %s is now %s (was %s) and the steps before this one ran.\n"+
-		"Fix the cause and run `make spec-update NEW=...` again, or go back with: "+
-		"git checkout -- %s generated client && make generate",
+		"Fix the cause and run `make spec-update NEW=...` again, or go back (the spec and generated files only; "+
+		"hand-written code is kept) with: git checkout -- %s generated docs/operations.md 'client/*.gen.go'",
 		e.Step.Name, strings.Join(e.Step.Args, " "), e.Err, e.Spec, e.To, e.From, e.Spec)
 }
 
