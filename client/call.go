@@ -154,7 +154,8 @@ func decodeJSON(resp *http.Response, out any) error {
 	if err != nil || (mediaType != "application/json" && !strings.HasSuffix(mediaType, "+json")) {
 		return errors.New("expected an application/json body")
 	}
-	dec := json.NewDecoder(resp.Body)
+	body := &firstByteReader{r: resp.Body}
+	dec := json.NewDecoder(body)
 	decode := dec.Decode
 	if resp.ContentLength < 0 || resp.ContentLength >= streamDecodeMin {
 		// Large or unknown size: decode lists element by element so the
@@ -177,7 +178,38 @@ func decodeJSON(resp *http.Response, out any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errors.New("invalid JSON body: data after the JSON value")
 	}
+	if _, raw := out.(*json.RawMessage); body.first == 'n' && !raw {
+		// encoding/json leaves a struct or list untouched for null: that
+		// would be a silent zero value.
+		return fmt.Errorf("JSON null where %s was expected", resultName(out))
+	}
 	return nil
+}
+
+// resultName names the Go type a result decodes into, for errors.
+func resultName(out any) string {
+	// Models are aliases of package generated's types; users know them as client's.
+	return strings.ReplaceAll(strings.TrimPrefix(fmt.Sprintf("%T", out), "*"), "generated.", "")
+}
+
+// firstByteReader notes the first non-whitespace byte read through it: the
+// start of the JSON value.
+type firstByteReader struct {
+	r     io.Reader
+	first byte
+}
+
+func (f *firstByteReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if f.first == 0 {
+		for _, c := range p[:n] {
+			if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+				f.first = c
+				break
+			}
+		}
+	}
+	return n, err
 }
 
 // callNoContent runs a call whose success has no body.

@@ -200,6 +200,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"wrong content type", "text/html", "<html></html>", "expected an application/json body", 200},
 		{"trailing data", "application/json", `{} {}`, "data after the JSON value", 200},
 		{"204 where JSON expected", "application/json", "", "204 No Content", 204},
+		{"null where an object is expected", "application/json", " null", "JSON null where AgentDetailResponse was expected", 200},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,8 +210,9 @@ func TestDecodeErrors(t *testing.T) {
 			if !errors.As(err, &de) || got != nil {
 				t.Fatalf("got %v, err %v; want a *DecodeError", got, err)
 			}
-			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "getAgent") || de.StatusCode != tc.status {
-				t.Errorf("err = %v, want operation, status and %q", err, tc.want)
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "getAgent") || de.StatusCode != tc.status ||
+				!strings.Contains(err.Error(), tc.ct) || de.ContentType != tc.ct {
+				t.Errorf("err = %v, want operation, status, content type %q and %q", err, tc.ct, tc.want)
 			}
 		})
 	}
@@ -259,5 +261,30 @@ func TestStreamAndDownloadRejectWrongContentType(t *testing.T) {
 	_, err = c.DatasourceDownloads.DownloadFile(context.Background(), "ds-1", "job-1")
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), "downloadFile") || !strings.Contains(err.Error(), "expected a file (application/zip)") {
 		t.Errorf("download: err = %v", err)
+	}
+}
+
+// A list result of JSON null, whole or streamed (no Content-Length), is a
+// *DecodeError, not an empty list.
+func TestDecodeNullList(t *testing.T) {
+	for _, chunked := range []bool{false, true} {
+		clearEnv(t)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, "null")
+			if chunked {
+				w.(http.Flusher).Flush()
+			}
+		}))
+		c, err := client.New(client.WithAPIKey("k"), client.WithBaseURL(srv.URL+"/v2"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tables, err := c.TableDescriptions.ListTables(context.Background(), "ds", nil)
+		var de *client.DecodeError
+		if !errors.As(err, &de) || !strings.Contains(err.Error(), "JSON null where []TagTable was expected") || tables != nil {
+			t.Errorf("chunked %v: got %v, %v", chunked, tables, err)
+		}
+		srv.Close()
 	}
 }
