@@ -96,7 +96,7 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer cancel()
-		e := newAPIError(op, resp, s.apiKey)
+		e := newAPIError(op, resp, s.apiKey.value())
 		e.Attempts = max(int(st.attempts.Load()), 1)
 		e.RetryAfter, _ = serverDelay(resp.Header, time.Now())
 		return nil, e

@@ -35,7 +35,7 @@ type core struct {
 // WithBaseURL / WithServer, else MEIBEL_BASE_URL, else MEIBEL_ENVIRONMENT,
 // else production. Bad configuration is reported here, not on the first call.
 func New(opts ...Option) (*Client, error) {
-	s := settings{apiKey: os.Getenv(EnvAPIKey), policy: defaultPolicy()}
+	s := settings{apiKey: newSecret(os.Getenv(EnvAPIKey)), policy: defaultPolicy()}
 	if u := os.Getenv(EnvBaseURL); u != "" {
 		s.baseURL, s.serverFrom = u, EnvBaseURL
 	} else if name := os.Getenv(EnvEnvironment); name != "" {
@@ -48,10 +48,10 @@ func New(opts ...Option) (*Client, error) {
 		o.apply(&s)
 	}
 
-	if strings.TrimSpace(s.apiKey) == "" {
+	if strings.TrimSpace(s.apiKey.value()) == "" {
 		return nil, fmt.Errorf("meibel: no API key: pass client.WithAPIKey(key) or set the %s environment variable", EnvAPIKey)
 	}
-	if !validHeaderValue(s.apiKey) {
+	if !validHeaderValue(s.apiKey.value()) {
 		return nil, errors.New("meibel: the API key contains characters not allowed in an HTTP header (e.g. a newline); check " + EnvAPIKey)
 	}
 

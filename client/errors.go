@@ -127,15 +127,15 @@ var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Correlation-Id"
 
 // newAPIError reads at most MaxErrorBody bytes of resp's body, closes it, and
 // describes the failure. secret (the API key) is scrubbed from everything kept.
-func newAPIError(op *operation, resp *http.Response, secret string) *APIError {
+func newAPIError(op *operation, resp *http.Response, key string) *APIError {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
 	drainAndClose(resp.Body)
-	if secret != "" {
+	if key != "" {
 		capped := len(body) == MaxErrorBody
-		body = bytes.ReplaceAll(body, []byte(secret), []byte("[REDACTED]"))
+		body = bytes.ReplaceAll(body, []byte(key), []byte(redacted))
 		if capped { // the cap may have cut the key: drop a trailing part of it
-			for i := len(secret) - 1; i > 0; i-- {
-				if bytes.HasSuffix(body, []byte(secret[:i])) {
+			for i := len(key) - 1; i > 0; i-- {
+				if bytes.HasSuffix(body, []byte(key[:i])) {
 					body = body[:len(body)-i]
 					break
 				}
@@ -146,7 +146,7 @@ func newAPIError(op *operation, resp *http.Response, secret string) *APIError {
 		StatusCode: resp.StatusCode,
 		Operation:  op.ID,
 		Body:       body,
-		Header:     resp.Header,
+		Header:     redactHeader(resp.Header, key),
 	}
 	if req := resp.Request; req != nil {
 		e.Method = req.Method
@@ -258,4 +258,31 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 func drainAndClose(body io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, body, 256<<10)
 	_ = body.Close()
+}
+
+// redacted replaces the API key wherever a server echoed it back.
+const redacted = "[REDACTED]"
+
+// redactHeader returns h, or a copy with the key replaced in every value
+// that contains it (a server echoing the key must not put it in an error).
+func redactHeader(h http.Header, key string) http.Header {
+	if key == "" {
+		return h
+	}
+	var out http.Header
+	for name, vs := range h {
+		for i, v := range vs {
+			if !strings.Contains(v, key) {
+				continue
+			}
+			if out == nil {
+				out = h.Clone()
+			}
+			out[name][i] = strings.ReplaceAll(v, key, redacted)
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
 }

@@ -9,6 +9,22 @@ import (
 	"strings"
 )
 
+// secret holds the API key out of reach of every printer: fmt, slog and
+// reflection-based dumpers show a func by its address, never what it returns.
+// (fmt does not call methods such as String on unexported fields, so a
+// redacting String method would not be enough.)
+type secret func() string
+
+func newSecret(key string) secret { return func() string { return key } }
+
+// value is the key, or "" when none was set.
+func (k secret) value() string {
+	if k == nil {
+		return ""
+	}
+	return k()
+}
+
 // isLoopback reports whether host (no port) is localhost or a loopback IP.
 func isLoopback(host string) bool {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")

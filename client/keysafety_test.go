@@ -20,7 +20,7 @@ func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 func TestHeaderTransportRefusesPlainHTTPPerRequest(t *testing.T) {
 	next := &recordingTransport{}
 	body := &closeTracker{Reader: strings.NewReader("{}")}
-	ht := &headerTransport{apiKey: "k-123", next: next}
+	ht := &headerTransport{apiKey: newSecret("k-123"), next: next}
 	req, _ := http.NewRequest("POST", "http://api.example.com/v2/agents", body)
 	_, err := ht.RoundTrip(req)
 	if err == nil || !strings.Contains(err.Error(), "client.WithInsecureHTTP()") || len(next.reqs) != 0 {

@@ -30,7 +30,7 @@ func logAttempt(l *slog.Logger, op string, r *http.Request, attempt int, resp *h
 	if err != nil {
 		msg := err.Error()
 		if key := r.Header.Get(APIKeyHeader); key != "" {
-			msg = strings.ReplaceAll(msg, key, "[REDACTED]")
+			msg = strings.ReplaceAll(msg, key, redacted)
 		}
 		attrs = append(attrs, slog.String("error", msg))
 	}
@@ -51,5 +51,5 @@ func redactedKey(h http.Header) string {
 	if h.Get(APIKeyHeader) == "" {
 		return "(not sent)"
 	}
-	return "[REDACTED]"
+	return redacted
 }

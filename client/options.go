@@ -18,7 +18,7 @@ type Option struct {
 // settings is the configuration a call runs with: the client's settings with
 // the call's options applied on top of a copy.
 type settings struct {
-	apiKey     string
+	apiKey     secret
 	server     string // a named server, see Servers
 	baseURL    string // a custom base URL; wins over server when set last
 	serverFrom string // where server or baseURL came from, for errors: an option or an env var
@@ -41,7 +41,7 @@ func (s settings) clone() settings {
 // WithAPIKey sets the API key sent in the Meibel-API-Key header. Without it,
 // New reads the MEIBEL_API_KEY environment variable.
 func WithAPIKey(key string) Option {
-	return Option{name: "WithAPIKey", clientOnly: true, apply: func(s *settings) { s.apiKey = key }}
+	return Option{name: "WithAPIKey", clientOnly: true, apply: func(s *settings) { s.apiKey = newSecret(key) }}
 }
 
 // WithServer selects one of the spec's servers by name: "production" (the

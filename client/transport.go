@@ -48,7 +48,7 @@ func defaultTransport() *http.Transport {
 // call's first request, never over http after https, and never over plain
 // http to a non-loopback host unless WithInsecureHTTP was given.
 type headerTransport struct {
-	apiKey       string
+	apiKey       secret
 	userAgent    string
 	insecureHTTP bool
 	next         http.RoundTripper
@@ -66,7 +66,7 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			closeBody(req)
 			return nil, err
 		}
-		r.Header.Set(APIKeyHeader, t.apiKey)
+		r.Header.Set(APIKeyHeader, t.apiKey.value())
 	} else {
 		r.Header.Del(APIKeyHeader)
 	}
