@@ -24,6 +24,12 @@ type operation struct {
 	ContentType  string // success content type; "" when there is no body
 }
 
+// longBody reports whether the success body is a stream or a file, which may
+// flow for longer than any sensible request timeout.
+func (op *operation) longBody() bool {
+	return op.ContentType != "" && op.ContentType != "application/json"
+}
+
 // sendFunc issues one generated request with ctx and the call's request editor.
 type sendFunc func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error)
 
@@ -79,18 +85,26 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 	}
 	st := &callState{op: op, settings: s}
 	ctx = context.WithValue(ctx, callKey{}, st)
-	cancel := context.CancelFunc(func() {})
+	cancel, lift := context.CancelFunc(func() {}), func() bool { return false }
 	if s.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		if op.longBody() {
+			ctx, cancel, lift = untilHeaders(ctx, s.timeout)
+		} else {
+			ctx, cancel = context.WithTimeout(ctx, s.timeout)
+		}
 	}
 	resp, err := fn(ctx, c.gen, func(context.Context, *http.Request) error { return nil })
 	if err != nil {
+		if errors.Is(context.Cause(ctx), errHeadersTimeout) {
+			err = fmt.Errorf("no response headers within the call's timeout of %v (WithTimeout): %w", s.timeout, context.DeadlineExceeded)
+		}
 		cancel()
 		if n := st.attempts.Load(); n > 1 {
 			return nil, fmt.Errorf("meibel: %s: after %d attempts: %w", op.ID, n, err)
 		}
 		return nil, fmt.Errorf("meibel: %s: %w", op.ID, err)
 	}
+	lift() // a stream or file that has started is not cut off by WithTimeout
 	if s.response != nil {
 		*s.response = resp
 	}
@@ -103,6 +117,19 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
+}
+
+// errHeadersTimeout is the cause of a stream or download cancelled because
+// its response did not start within WithTimeout.
+var errHeadersTimeout = errors.New("WithTimeout expired before the response headers")
+
+// untilHeaders is a timeout for streams and downloads: it bounds the call
+// until lift is called (when the response headers have arrived); after that
+// only the caller's context, and the stall timeout on each read, apply.
+func untilHeaders(parent context.Context, d time.Duration) (ctx context.Context, cancel context.CancelFunc, lift func() bool) {
+	ctx, cancelCause := context.WithCancelCause(parent)
+	timer := time.AfterFunc(d, func() { cancelCause(errHeadersTimeout) })
+	return ctx, func() { timer.Stop(); cancelCause(context.Canceled) }, timer.Stop
 }
 
 // cancelOnClose releases the call's context when the body is closed.

@@ -99,9 +99,10 @@
 //   - Timeouts: the response headers must arrive within 2 minutes of the last
 //     upload progress (WithHeaderTimeout); each body read must get data within
 //     5 minutes (WithStallTimeout). Neither limits a stream or download that
-//     keeps delivering data. WithTimeout (none by default) bounds a whole call
-//     including its body, so leave it unset for long streams and use the
-//     context. Timeouts match errors.Is(err, context.DeadlineExceeded).
+//     keeps delivering data. WithTimeout (none by default) bounds a whole JSON
+//     call, body included, and the start of a stream or download (until its
+//     headers arrive): once data flows, only the stall timeout and the
+//     context end it. Timeouts match errors.Is(err, context.DeadlineExceeded).
 //   - The final error says how many attempts were made (APIError.Attempts).
 //   - The key goes only to the host of the call's first request: a redirect
 //     to another host drops it, https → http redirects are refused, and

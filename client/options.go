@@ -80,9 +80,11 @@ func WithHeader(key, value string) Option {
 	}}
 }
 
-// WithTimeout bounds each call (with New) or one call. For streams and
-// downloads the timeout also covers reading the body, so leave it unset for
-// long streams and use the context instead.
+// WithTimeout bounds each call (with New) or one call. A JSON call must
+// finish, body read and decoded, within d. A stream or download must start
+// (its response headers must arrive) within d; once it has, it is not cut
+// off however long it flows: the stall timeout (WithStallTimeout) and the
+// context still end it. Timeouts match errors.Is(err, context.DeadlineExceeded).
 func WithTimeout(d time.Duration) Option {
 	return Option{name: "WithTimeout", apply: func(s *settings) { s.timeout = d }}
 }

@@ -419,3 +419,59 @@ func TestStreamCloseClosesTheBodyOnce(t *testing.T) {
 		t.Fatal("Next after Close delivered an event")
 	}
 }
+
+// WithTimeout bounds the start of a stream or download, not its length: a
+// stream (or file) whose data keeps coming for longer than the timeout is read to its end, and one
+// whose headers never come fails with context.DeadlineExceeded.
+func TestWithTimeoutDoesNotCutAFlowingStream(t *testing.T) {
+	leakCheck(t)
+	c := fileServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "hang") {
+			<-r.Context().Done()
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/file") {
+			w.Header().Set("Content-Type", "application/zip")
+		} else {
+			w.Header().Set("Content-Type", "text/event-stream")
+		}
+		for i := range 6 {
+			fmt.Fprintf(w, "data: %d\n\n", i)
+			w.(http.Flusher).Flush()
+			time.Sleep(40 * time.Millisecond) // 240 ms in all, the timeout is 100 ms
+		}
+	})
+	stream, err := c.Documents.StreamDocumentTrace(context.Background(), "job", client.WithTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, err := range stream.All() {
+		if err != nil {
+			t.Fatalf("after %d events: %v", n, err)
+		}
+		n++
+	}
+	if n != 6 {
+		t.Fatalf("read %d events, want 6", n)
+	}
+	// The same for a download.
+	d, err := c.DatasourceDownloads.DownloadFile(context.Background(), "ds", "job", client.WithTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(d)
+	d.Close()
+	if err != nil || strings.Count(string(body), "data:") != 6 {
+		t.Fatalf("download read %q, %v", body, err)
+	}
+
+	start := time.Now()
+	_, err = c.Documents.StreamDocumentTrace(context.Background(), "hang", client.WithTimeout(100*time.Millisecond), client.WithRetries(0))
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "WithTimeout") {
+		t.Fatalf("err = %v, want context.DeadlineExceeded naming WithTimeout", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the timeout took %v", d)
+	}
+}
