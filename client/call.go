@@ -112,7 +112,7 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 		defer cancel()
 		e := newAPIError(op, resp, s.apiKey.value())
 		e.Attempts = max(int(st.attempts.Load()), 1)
-		e.RetryAfter, _ = serverDelay(resp.Header, time.Now())
+		e.RetryAfter, _ = serverDelay(resp.StatusCode, resp.Header, time.Now())
 		return nil, e
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}

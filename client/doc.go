@@ -90,8 +90,9 @@
 //     PATCH are retried only on 429, 503 and failed dials, unless the call
 //     has WithRetryNonIdempotent. A response whose headers arrived is never
 //     retried mid-body.
-//   - Waits: Retry-After (seconds or HTTP date), else X-RateLimit-Reset, else
-//     backoff 0.5s·2^n with jitter, capped at 8s (WithRetryBackoff). A server
+//   - Waits: Retry-After (seconds or HTTP date), else X-RateLimit-Reset (on a
+//     429, or with X-RateLimit-Remaining: 0), else backoff 0.5s·2^n with
+//     jitter, capped at 8s (WithRetryBackoff). A server
 //     asking for more than 60s (WithMaxRetryWait) ends the call at once with
 //     its *APIError (RetryAfter says how long it asked). Cancelling the context
 //     stops a wait at once. Bodies of discarded attempts are drained (at most

@@ -69,7 +69,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		var wait time.Duration
 		hinted := false
 		if resp != nil {
-			wait, hinted = serverDelay(resp.Header, time.Now())
+			wait, hinted = serverDelay(resp.StatusCode, resp.Header, time.Now())
 		}
 		if !hinted {
 			wait = backoff(p, attempt)
@@ -156,10 +156,16 @@ func retryableError(ctx context.Context, err error, safe bool) bool {
 }
 
 // serverDelay is the wait the server asks for: Retry-After (seconds or an
-// HTTP date), else X-RateLimit-Reset. ok is false when neither is usable.
-func serverDelay(h http.Header, now time.Time) (time.Duration, bool) {
+// HTTP date), else X-RateLimit-Reset when the rate limit is what refused the
+// request (a 429, or X-RateLimit-Remaining: 0). Many APIs send the reset on
+// every response; on a 503 with quota left it says nothing about when to
+// retry. ok is false when there is no usable hint.
+func serverDelay(status int, h http.Header, now time.Time) (time.Duration, bool) {
 	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
 		return d, true
+	}
+	if status != http.StatusTooManyRequests && strings.TrimSpace(h.Get("X-RateLimit-Remaining")) != "0" {
+		return 0, false
 	}
 	return parseRateLimitReset(h.Get("X-RateLimit-Reset"), now)
 }

@@ -64,12 +64,28 @@ func TestParseRateLimitReset(t *testing.T) {
 
 func TestServerDelayPrefersRetryAfter(t *testing.T) {
 	h := http.Header{"Retry-After": {"junk"}, "X-Ratelimit-Reset": {"4"}}
-	if d, ok := serverDelay(h, now); d != 4*time.Second || !ok {
+	if d, ok := serverDelay(429, h, now); d != 4*time.Second || !ok {
 		t.Errorf("junk Retry-After: got %v, %v; want the X-RateLimit-Reset 4s", d, ok)
 	}
 	h.Set("Retry-After", "1")
-	if d, _ := serverDelay(h, now); d != time.Second {
+	if d, _ := serverDelay(503, h, now); d != time.Second {
 		t.Errorf("got %v, want Retry-After's 1s", d)
+	}
+}
+
+// X-RateLimit-Reset is a reason to wait only when the rate limit refused the
+// request: on a 429, or with no requests remaining.
+func TestServerDelayUsesRateLimitResetOnlyWhenLimited(t *testing.T) {
+	reset := http.Header{"X-Ratelimit-Reset": {"1800"}, "X-Ratelimit-Remaining": {"42"}}
+	if d, ok := serverDelay(503, reset, now); ok {
+		t.Errorf("503 with quota left: got %v; want no hint (backoff)", d)
+	}
+	if d, ok := serverDelay(429, reset, now); !ok || d != 30*time.Minute {
+		t.Errorf("429: got %v, %v; want 30m", d, ok)
+	}
+	reset.Set("X-Ratelimit-Remaining", "0")
+	if d, ok := serverDelay(503, reset, now); !ok || d != 30*time.Minute {
+		t.Errorf("503 with no quota left: got %v, %v; want 30m", d, ok)
 	}
 }
 
