@@ -39,6 +39,9 @@ type callState struct {
 	op       *operation
 	settings settings
 	attempts atomic.Int32 // attempts made, set by retryTransport
+	// waitRefused is set by retryTransport when it did not retry because
+	// the server asked for a longer wait than WithMaxRetryWait allows.
+	waitRefused atomic.Bool
 }
 
 type callKey struct{}
@@ -113,6 +116,7 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 		e := newAPIError(op, resp, s.apiKey.value())
 		e.Attempts = max(int(st.attempts.Load()), 1)
 		e.RetryAfter, _ = serverDelay(resp.StatusCode, resp.Header, time.Now())
+		e.waitRefused, e.maxRetryWait = st.waitRefused.Load(), s.policy.maxRetryWait
 		return nil, e
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}

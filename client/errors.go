@@ -49,6 +49,11 @@ type APIError struct {
 	// RetryAfter is the wait the server asked for (Retry-After or
 	// X-RateLimit-Reset), or 0 when it gave none.
 	RetryAfter time.Duration
+
+	// waitRefused: the call was not retried because RetryAfter exceeds
+	// maxRetryWait (WithMaxRetryWait).
+	waitRefused  bool
+	maxRetryWait time.Duration
 }
 
 // FieldError is one entry of a FastAPI 422 response's detail list.
@@ -93,6 +98,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		notes = append(notes, "server asks to retry after "+e.RetryAfter.String())
+	}
+	if e.waitRefused {
+		notes = append(notes, "not retried: longer than client.WithMaxRetryWait("+e.maxRetryWait.String()+") allows")
 	}
 	if len(notes) > 0 {
 		b.WriteString(" (" + strings.Join(notes, "; ") + ")")

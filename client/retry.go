@@ -74,6 +74,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !hinted {
 			wait = backoff(p, attempt)
 		} else if wait > p.maxRetryWait {
+			if st != nil {
+				st.waitRefused.Store(true)
+			}
 			logRetry(p.logger, ctx, opID, r, attempt, wait, "giving up: the server asks for a longer wait than client.WithMaxRetryWait allows")
 			return resp, err
 		}

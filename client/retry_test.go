@@ -1,6 +1,9 @@
 package client
 
 import (
+	"bytes"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -100,6 +103,32 @@ func TestBackoffGrowsWithJitterAndCap(t *testing.T) {
 	}
 	if d := backoff(policy{}, 3); d != 0 {
 		t.Errorf("zero policy: backoff = %v, want 0", d)
+	}
+}
+
+// The backoff is jittered: callers retrying together do not wait alike.
+func TestBackoffIsRandom(t *testing.T) {
+	p := policy{retryBase: time.Second, retryCap: 8 * time.Second}
+	seen := map[time.Duration]bool{}
+	for range 50 {
+		seen[backoff(p, 2)] = true
+	}
+	if len(seen) < 10 {
+		t.Fatalf("50 backoffs took only %d distinct values: %v", len(seen), seen)
+	}
+}
+
+// A transport error logged at debug level never shows the key, even when
+// the error text carries it (say, a proxy's message quoting the request).
+func TestLogAttemptScrubsTheKeyFromErrors(t *testing.T) {
+	var out bytes.Buffer
+	l := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	req, _ := http.NewRequest("GET", "https://api.example/v2/agents", nil)
+	req.Header.Set(APIKeyHeader, "sk-in-the-error")
+	logAttempt(l, "listAgents", req, 2, nil, errors.New("proxy refused request with key sk-in-the-error"), time.Millisecond)
+	if got := out.String(); strings.Contains(got, "sk-in-the-error") || !strings.Contains(got, "key [REDACTED]") ||
+		!strings.Contains(got, "Meibel-API-Key=[REDACTED]") || !strings.Contains(got, "attempt=2") {
+		t.Fatalf("log line: %s", got)
 	}
 }
 

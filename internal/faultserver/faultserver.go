@@ -7,6 +7,7 @@
 package faultserver
 
 import (
+	"crypto/sha256"
 	"io"
 	"net"
 	"net/http"
@@ -54,6 +55,7 @@ type Request struct {
 	Method, Path string
 	Header       http.Header
 	BodyLen      int64
+	BodySum      [sha256.Size]byte // SHA-256 of the body, to compare retried attempts
 }
 
 // Server is a scripted loopback server. Create it with New or NewTLS.
@@ -132,9 +134,12 @@ func (s *Server) next() Reply {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	n, _ := io.Copy(io.Discard, r.Body)
+	sum := sha256.New()
+	n, _ := io.Copy(sum, r.Body)
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), BodyLen: n})
+	req := Request{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), BodyLen: n}
+	sum.Sum(req.BodySum[:0])
+	s.requests = append(s.requests, req)
 	s.mu.Unlock()
 	reply := s.next()
 

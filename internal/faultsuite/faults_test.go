@@ -205,6 +205,13 @@ func checkServers(t *testing.T, w want, s *servers, logs string) {
 		reqs = append(reqs, others...)
 		total += len(others)
 	}
+	// Every attempt of the call sent the same body (a replayed body is the
+	// original, byte for byte).
+	for i := 1; i < len(reqs); i++ {
+		if reqs[i].BodyLen != reqs[0].BodyLen || reqs[i].BodySum != reqs[0].BodySum {
+			t.Errorf("request %d sent a %d-byte body unlike the first request's %d bytes", i+1, reqs[i].BodyLen, reqs[0].BodyLen)
+		}
+	}
 	for i, keyed := range w.keyOnHops {
 		if i >= len(reqs) {
 			t.Errorf("hop %d: no request", i+1)
