@@ -33,6 +33,7 @@ func TestNewConfigErrors(t *testing.T) {
 		{"key with newline", []client.Option{client.WithAPIKey("abc\nX-Evil: 1")}, []string{"not allowed in an HTTP header"}},
 		{"relative URL", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("/v2")}, []string{"invalid base URL", "absolute"}},
 		{"unparsable URL", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("http://[::1")}, []string{"invalid base URL"}},
+		{"URL with a query", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("https://api.example/v2?api_key=X-Evil")}, []string{"https://api.example/v2", "must not have a query"}},
 		{"ftp URL", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("ftp://example.com/v2")}, []string{"http:// or https://"}},
 		{"unknown server", []client.Option{client.WithAPIKey("k"), client.WithServer("staging")}, []string{`unknown server "staging"`, "development, local, production"}},
 		{"zero option", []client.Option{{}}, []string{"zero Option"}},

@@ -57,7 +57,8 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("invalid base URL: credentials in the URL are not supported; use WithAPIKey")
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("invalid base URL %q: it must not have a query or fragment", raw)
+		// Not quoted: a query may hold a secret someone pasted into the URL.
+		return nil, fmt.Errorf("invalid base URL %s://%s%s: it must not have a query or fragment", u.Scheme, u.Host, u.EscapedPath())
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
