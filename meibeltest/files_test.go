@@ -43,15 +43,19 @@ func TestChatStreamIsFlushedPerEvent(t *testing.T) {
 	}
 	r := bufio.NewReader(resp.Body)
 	first, _ := r.ReadString('\n')
-	if first != "event: connected\n" || time.Since(start) > 90*time.Millisecond {
-		t.Fatalf("first line %q after %v", first, time.Since(start))
+	firstAt := time.Since(start)
+	if first != "event: connected\n" {
+		t.Fatalf("first line %q", first)
 	}
 	rest, _ := io.ReadAll(r)
 	if n := strings.Count(string(rest), "event: partial_response\n"); n < 4 || !strings.Contains(string(rest), "event: completion\n") {
 		t.Errorf("%d partial responses in %q", n, rest)
 	}
-	if time.Since(start) < 500*time.Millisecond {
-		t.Errorf("whole stream in %v: events were not paced", time.Since(start))
+	// Flushed and paced: the first event arrives long before the stream ends
+	// (a ratio, not a fixed time, so a slow machine does not fail it).
+	total := time.Since(start)
+	if total < 500*time.Millisecond || firstAt > total/3 {
+		t.Errorf("first event after %v, whole stream in %v: events were not flushed as they were paced", firstAt, total)
 	}
 }
 
