@@ -65,7 +65,8 @@ type SSEDecoder struct {
 	err     error // sticky read error
 	skipLF  bool  // the last line ended with CR: a following LF belongs to it
 	bomDone bool  // the stream's start was checked for a UTF-8 BOM
-	scanned int   // buf[start:start+scanned] holds no CR or LF (long lines are searched once)
+	scanned int   // buf[start:start+scanned] holds no LF (long lines are searched once)
+	crAt    int   // buf[start:crAt] holds no CR; crAt is end or a CR's index
 	maxSize int
 
 	// The event being built.
@@ -240,6 +241,7 @@ func (d *SSEDecoder) readLine() ([]byte, error) {
 			d.bomDone = true
 			if bytes.HasPrefix(d.buf[d.start:d.end], utf8BOM) {
 				d.start += len(utf8BOM)
+				d.crAt = max(d.crAt, d.start)
 			}
 		}
 		if d.skipLF && d.start < d.end {
@@ -275,22 +277,24 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // cutLine takes the next complete line from the buffer (or, at the end of
 // input, the final unterminated one). Bytes already searched are not searched
-// again, so a long line arriving in many reads costs linear time.
+// again, so a long line arriving in many reads costs linear time; CRs are
+// looked for once per read (crAt), not once per line, since most streams
+// have none.
 func (d *SSEDecoder) cutLine() ([]byte, bool) {
 	chunk := d.buf[d.start:d.end]
-	rest := chunk[d.scanned:]
-	if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-		if j := bytes.IndexByte(rest[:i], '\r'); j >= 0 {
+	cr := d.crAt - d.start // index in chunk of the first CR, or len(chunk)
+	if i := bytes.IndexByte(chunk[d.scanned:], '\n'); i >= 0 {
+		if i += d.scanned; cr < i {
 			// A CR ends the line first (a lone CR, or CRLF).
-			return d.cut(chunk, d.scanned+j, true), true
+			return d.cut(chunk, cr, true), true
 		}
-		return d.cut(chunk, d.scanned+i, false), true
+		return d.cut(chunk, i, false), true
 	}
-	if j := bytes.IndexByte(rest, '\r'); j >= 0 {
-		return d.cut(chunk, d.scanned+j, true), true // the LF, if any, may come with the next read
+	if cr < len(chunk) {
+		return d.cut(chunk, cr, true), true // the LF, if any, may come with the next read
 	}
 	if d.eof && len(chunk) > 0 {
-		d.start, d.scanned = d.end, 0
+		d.start, d.scanned, d.crAt = d.end, 0, d.end
 		return chunk, true
 	}
 	d.scanned = len(chunk)
@@ -303,13 +307,25 @@ func (d *SSEDecoder) cut(chunk []byte, i int, afterCR bool) []byte {
 	d.start += i + 1
 	d.scanned = 0
 	d.skipLF = afterCR
+	if afterCR { // find the next CR, if any
+		d.crAt = d.start + indexOrLen(d.buf[d.start:d.end], '\r')
+	}
 	return chunk[:i]
+}
+
+// indexOrLen is the index of the first c in b, or len(b).
+func indexOrLen(b []byte, c byte) int {
+	if i := bytes.IndexByte(b, c); i >= 0 {
+		return i
+	}
+	return len(b)
 }
 
 // fill reads more input, compacting or growing the buffer as needed.
 func (d *SSEDecoder) fill() error {
 	if d.start > 0 {
 		n := copy(d.buf, d.buf[d.start:d.end])
+		d.crAt -= d.start
 		d.start, d.end = 0, n
 	}
 	if d.end == len(d.buf) {
@@ -324,6 +340,9 @@ func (d *SSEDecoder) fill() error {
 	}
 	for tries := 0; tries < 100; tries++ {
 		n, err := d.r.Read(d.buf[d.end:])
+		if d.crAt == d.end { // no CR pending: look in the new data
+			d.crAt += indexOrLen(d.buf[d.end:d.end+n], '\r')
+		}
 		d.end += n
 		if err != nil {
 			if errors.Is(err, io.EOF) {
