@@ -69,3 +69,37 @@ func isEmptyInterface(e ast.Expr) bool {
 	it, ok := e.(*ast.InterfaceType)
 	return ok && len(it.Methods.List) == 0
 }
+
+// TestNullableFieldsOmitZero checks that every nullable.Nullable field of the
+// generated models carries `omitzero` (from oapi-codegen.overlay.yaml): the
+// type is a struct, which `omitempty` never leaves out, so without it an
+// absent field would be sent as null.
+func TestNullableFieldsOmitZero(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "generated/meibel.gen.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		field, ok := n.(*ast.Field)
+		if !ok || field.Tag == nil || len(field.Names) == 0 {
+			return true
+		}
+		idx, ok := field.Type.(*ast.IndexExpr)
+		if !ok {
+			return true
+		}
+		if sel, ok := idx.X.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Nullable" {
+			return true
+		}
+		checked++
+		tag := reflect.StructTag(strings.Trim(field.Tag.Value, "`")).Get("json")
+		if !strings.Contains(tag, ",omitzero") {
+			t.Errorf("field %s (json %q) is nullable.Nullable without omitzero: the overlay's nullable targets missed it", field.Names[0].Name, tag)
+		}
+		return true
+	})
+	if checked < 300 {
+		t.Errorf("found %d nullable fields; the spec has over 300: the walk is broken", checked)
+	}
+}

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/client"
 	"github.com/meibel-ai/meibel-go/internal/contract"

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 )
 
 type streamInner struct {

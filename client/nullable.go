@@ -1,6 +1,6 @@
 package client
 
-import "github.com/oapi-codegen/nullable"
+import "github.com/meibel-ai/meibel-go/nullable"
 
 // Nullable is a field the spec lets be null. It has three states, so an
 // update can say exactly what it means:
@@ -13,10 +13,11 @@ import "github.com/oapi-codegen/nullable"
 // IsNull reports an explicit null and IsSpecified whether the field was
 // present at all.
 //
-// Nullable is github.com/oapi-codegen/nullable's type, whose methods go doc
-// does not show here: Get() (T, error), GetOrEmpty() T, MustGet() T, Set(T), SetNull(),
-// SetUnspecified(), IsNull() bool, IsSpecified() bool. It is a small map
-// inside, so %v prints map[true:value]; print ValueOf's result instead.
+// Nullable is package nullable's type (a small struct, no allocation of its
+// own), whose methods go doc does not show here: Get() (T, error),
+// GetOrEmpty() T, MustGet() T, Set(T), SetNull(), SetUnspecified(),
+// IsNull() bool, IsSpecified() bool. %v prints the value, "null" or
+// "absent".
 type Nullable[T any] = nullable.Nullable[T]
 
 // Value returns a Nullable holding v. It is sent even when v is the zero
@@ -28,7 +29,7 @@ func Null[T any]() Nullable[T] { return nullable.NewNullNullable[T]() }
 
 // Absent returns the zero Nullable: the field is left out of the request.
 // It is the same as not setting the field; use it to unset one explicitly.
-func Absent[T any]() Nullable[T] { return nil }
+func Absent[T any]() Nullable[T] { return Nullable[T]{} }
 
 // ValueOf returns n's value and true, or the zero value and false when n is
 // null or absent. Use IsNull / IsSpecified to tell those two apart.

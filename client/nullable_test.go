@@ -192,12 +192,14 @@ func checkNullableFields(t *testing.T, bt reflect.Type) int {
 	for f := 0; f < bt.NumField(); f++ {
 		field := bt.Field(f)
 		ft := field.Type
-		// Nullable[T] is map[bool]T.
-		if ft.Kind() != reflect.Map || ft.Key().Kind() != reflect.Bool || !strings.HasPrefix(ft.Name(), "Nullable[") {
+		// Nullable[T] is a struct whose Set method takes a T.
+		set, ok := reflect.PointerTo(ft).MethodByName("Set")
+		if ft.Kind() != reflect.Struct || !strings.HasPrefix(ft.Name(), "Nullable[") || !ok {
 			continue
 		}
+		elem := set.Type.In(1)
 		key, _, _ := strings.Cut(field.Tag.Get("json"), ",")
-		zero := reflect.New(ft.Elem()).Elem()
+		zero := reflect.New(elem).Elem()
 		switch zero.Kind() {
 		case reflect.Slice:
 			zero = reflect.MakeSlice(zero.Type(), 0, 0)
@@ -217,14 +219,10 @@ func checkNullableFields(t *testing.T, bt reflect.Type) int {
 		}{
 			{"absent", func(reflect.Value) {}, ""},
 			{"null", func(v reflect.Value) {
-				m := reflect.MakeMap(ft)
-				m.SetMapIndex(reflect.ValueOf(false), reflect.Zero(ft.Elem()))
-				v.Set(m)
+				v.Addr().MethodByName("SetNull").Call(nil)
 			}, "null"},
 			{"zero value", func(v reflect.Value) {
-				m := reflect.MakeMap(ft)
-				m.SetMapIndex(reflect.ValueOf(true), zero)
-				v.Set(m)
+				v.Addr().MethodByName("Set").Call([]reflect.Value{zero})
 			}, string(want)},
 		} {
 			body := reflect.New(bt)

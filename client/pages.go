@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"iter"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 )
 
 // Pagination engines behind the generated <Operation>Iter methods

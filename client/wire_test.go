@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/client"
 )

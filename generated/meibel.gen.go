@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -514,23 +514,23 @@ type AgentDetailResponse struct {
 	Artifacts           []string                           `json:"artifacts"`
 	CatalogUrn          string                             `json:"catalog_urn"`
 	ConfidenceConfigs   []string                           `json:"confidence_configs"`
-	CreatedAt           nullable.Nullable[time.Time]       `json:"created_at,omitempty"`
-	CreatedBy           nullable.Nullable[string]          `json:"created_by,omitempty"`
+	CreatedAt           nullable.Nullable[time.Time]       `json:"created_at,omitempty,omitzero"`
+	CreatedBy           nullable.Nullable[string]          `json:"created_by,omitempty,omitzero"`
 	Datasources         []string                           `json:"datasources"`
-	Description         nullable.Nullable[string]          `json:"description,omitempty"`
+	Description         nullable.Nullable[string]          `json:"description,omitempty,omitzero"`
 	DisplayName         string                             `json:"display_name"`
-	ExecutionPolicy     nullable.Nullable[ExecutionPolicy] `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds  nullable.Nullable[[]string]        `json:"execution_policy_ids,omitempty"`
+	ExecutionPolicy     nullable.Nullable[ExecutionPolicy] `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds  nullable.Nullable[[]string]        `json:"execution_policy_ids,omitempty,omitzero"`
 	FallbackModels      []string                           `json:"fallback_models"`
-	Icon                nullable.Nullable[string]          `json:"icon,omitempty"`
+	Icon                nullable.Nullable[string]          `json:"icon,omitempty,omitzero"`
 	Id                  string                             `json:"id"`
 	Instructions        string                             `json:"instructions"`
-	LastExecutionStatus nullable.Nullable[string]          `json:"last_execution_status,omitempty"`
-	LastExecutionTime   nullable.Nullable[time.Time]       `json:"last_execution_time,omitempty"`
+	LastExecutionStatus nullable.Nullable[string]          `json:"last_execution_status,omitempty,omitzero"`
+	LastExecutionTime   nullable.Nullable[time.Time]       `json:"last_execution_time,omitempty,omitzero"`
 	LlmModel            string                             `json:"llm_model"`
-	MaxTokens           nullable.Nullable[int]             `json:"max_tokens,omitempty"`
+	MaxTokens           nullable.Nullable[int]             `json:"max_tokens,omitempty,omitzero"`
 	Name                string                             `json:"name"`
-	ParentVersion       nullable.Nullable[string]          `json:"parent_version,omitempty"`
+	ParentVersion       nullable.Nullable[string]          `json:"parent_version,omitempty,omitzero"`
 	Tags                []string                           `json:"tags"`
 	Temperature         AgentDetailResponse_Temperature    `json:"temperature"`
 	Tools               []map[string]interface{}           `json:"tools"`
@@ -551,39 +551,39 @@ type AgentDetailResponse_Temperature struct {
 
 // AgentExecutionDetailsResponse defines model for AgentExecutionDetailsResponse.
 type AgentExecutionDetailsResponse struct {
-	AgentId      nullable.Nullable[string]                   `json:"agent_id"`
-	AgentName    nullable.Nullable[string]                   `json:"agent_name"`
+	AgentId      nullable.Nullable[string]                   `json:"agent_id,omitzero"`
+	AgentName    nullable.Nullable[string]                   `json:"agent_name,omitzero"`
 	FileParsing  []FileParseEntry                            `json:"file_parsing"`
 	Messages     []MessageEntry                              `json:"messages"`
 	Result       []ArtifactEntry                             `json:"result"`
 	Status       string                                      `json:"status"`
 	TokenUsage   []nullable.Nullable[map[string]interface{}] `json:"token_usage"`
 	ToolActivity []ToolActivityEntry                         `json:"tool_activity"`
-	Version      nullable.Nullable[string]                   `json:"version"`
+	Version      nullable.Nullable[string]                   `json:"version,omitzero"`
 }
 
 // AgentIdentityContext defines model for AgentIdentityContext.
 type AgentIdentityContext struct {
-	AgentName              nullable.Nullable[string] `json:"agent_name,omitempty"`
-	AgentSessionId         nullable.Nullable[string] `json:"agent_session_id,omitempty"`
-	AgentTurn              nullable.Nullable[int]    `json:"agent_turn,omitempty"`
-	AgentVersion           nullable.Nullable[string] `json:"agent_version,omitempty"`
-	AgentWorkflowName      nullable.Nullable[string] `json:"agent_workflow_name,omitempty"`
-	AgentWorkflowSessionId nullable.Nullable[string] `json:"agent_workflow_session_id,omitempty"`
-	AgentWorkflowVersion   nullable.Nullable[string] `json:"agent_workflow_version,omitempty"`
-	BatchDefinitionId      nullable.Nullable[string] `json:"batch_definition_id,omitempty"`
-	BatchExecutionId       nullable.Nullable[string] `json:"batch_execution_id,omitempty"`
+	AgentName              nullable.Nullable[string] `json:"agent_name,omitempty,omitzero"`
+	AgentSessionId         nullable.Nullable[string] `json:"agent_session_id,omitempty,omitzero"`
+	AgentTurn              nullable.Nullable[int]    `json:"agent_turn,omitempty,omitzero"`
+	AgentVersion           nullable.Nullable[string] `json:"agent_version,omitempty,omitzero"`
+	AgentWorkflowName      nullable.Nullable[string] `json:"agent_workflow_name,omitempty,omitzero"`
+	AgentWorkflowSessionId nullable.Nullable[string] `json:"agent_workflow_session_id,omitempty,omitzero"`
+	AgentWorkflowVersion   nullable.Nullable[string] `json:"agent_workflow_version,omitempty,omitzero"`
+	BatchDefinitionId      nullable.Nullable[string] `json:"batch_definition_id,omitempty,omitzero"`
+	BatchExecutionId       nullable.Nullable[string] `json:"batch_execution_id,omitempty,omitzero"`
 	CustomerId             string                    `json:"customer_id"`
 	ProjectId              string                    `json:"project_id"`
-	ToolExecutionId        nullable.Nullable[string] `json:"tool_execution_id,omitempty"`
-	ToolId                 nullable.Nullable[string] `json:"tool_id,omitempty"`
-	ToolInstanceId         nullable.Nullable[string] `json:"tool_instance_id,omitempty"`
+	ToolExecutionId        nullable.Nullable[string] `json:"tool_execution_id,omitempty,omitzero"`
+	ToolId                 nullable.Nullable[string] `json:"tool_id,omitempty,omitzero"`
+	ToolInstanceId         nullable.Nullable[string] `json:"tool_instance_id,omitempty,omitzero"`
 }
 
 // AgentListResponse defines model for AgentListResponse.
 type AgentListResponse struct {
 	Data   []AgentSummary         `json:"data"`
-	Limit  nullable.Nullable[int] `json:"limit,omitempty"`
+	Limit  nullable.Nullable[int] `json:"limit,omitempty,omitzero"`
 	Offset int                    `json:"offset"`
 	Total  int                    `json:"total"`
 }
@@ -591,11 +591,11 @@ type AgentListResponse struct {
 // AgentSummary defines model for AgentSummary.
 type AgentSummary struct {
 	DatasourceCount     int                          `json:"datasource_count"`
-	Description         nullable.Nullable[string]    `json:"description,omitempty"`
+	Description         nullable.Nullable[string]    `json:"description,omitempty,omitzero"`
 	DisplayName         string                       `json:"display_name"`
 	Id                  string                       `json:"id"`
-	LastExecutionStatus nullable.Nullable[string]    `json:"last_execution_status,omitempty"`
-	LastExecutionTime   nullable.Nullable[time.Time] `json:"last_execution_time,omitempty"`
+	LastExecutionStatus nullable.Nullable[string]    `json:"last_execution_status,omitempty,omitzero"`
+	LastExecutionTime   nullable.Nullable[time.Time] `json:"last_execution_time,omitempty,omitzero"`
 	LlmModel            string                       `json:"llm_model"`
 	Name                string                       `json:"name"`
 	ToolCount           int                          `json:"tool_count"`
@@ -605,55 +605,55 @@ type AgentSummary struct {
 
 // AgentToolDefinition defines model for AgentToolDefinition.
 type AgentToolDefinition struct {
-	ApprovalMessage  nullable.Nullable[string]                 `json:"approval_message,omitempty"`
-	AvoidFor         nullable.Nullable[[]string]               `json:"avoid_for,omitempty"`
-	Config           nullable.Nullable[map[string]interface{}] `json:"config,omitempty"`
-	Description      nullable.Nullable[string]                 `json:"description,omitempty"`
+	ApprovalMessage  nullable.Nullable[string]                 `json:"approval_message,omitempty,omitzero"`
+	AvoidFor         nullable.Nullable[[]string]               `json:"avoid_for,omitempty,omitzero"`
+	Config           nullable.Nullable[map[string]interface{}] `json:"config,omitempty,omitzero"`
+	Description      nullable.Nullable[string]                 `json:"description,omitempty,omitzero"`
 	Name             string                                    `json:"name"`
-	ParametersSchema nullable.Nullable[map[string]interface{}] `json:"parameters_schema,omitempty"`
-	RequireApproval  nullable.Nullable[bool]                   `json:"require_approval,omitempty"`
+	ParametersSchema nullable.Nullable[map[string]interface{}] `json:"parameters_schema,omitempty,omitzero"`
+	RequireApproval  nullable.Nullable[bool]                   `json:"require_approval,omitempty,omitzero"`
 	Type             string                                    `json:"type"`
-	UseFor           nullable.Nullable[[]string]               `json:"use_for,omitempty"`
+	UseFor           nullable.Nullable[[]string]               `json:"use_for,omitempty,omitzero"`
 }
 
 // AgentVersionListResponse defines model for AgentVersionListResponse.
 type AgentVersionListResponse struct {
 	Data   []AgentVersionSummary  `json:"data"`
-	Limit  nullable.Nullable[int] `json:"limit,omitempty"`
+	Limit  nullable.Nullable[int] `json:"limit,omitempty,omitzero"`
 	Offset int                    `json:"offset"`
 	Total  int                    `json:"total"`
 }
 
 // AgentVersionSummary defines model for AgentVersionSummary.
 type AgentVersionSummary struct {
-	CommitMessage nullable.Nullable[string]    `json:"commit_message,omitempty"`
-	CreatedAt     nullable.Nullable[time.Time] `json:"created_at,omitempty"`
-	CreatedBy     nullable.Nullable[string]    `json:"created_by,omitempty"`
-	Description   nullable.Nullable[string]    `json:"description,omitempty"`
+	CommitMessage nullable.Nullable[string]    `json:"commit_message,omitempty,omitzero"`
+	CreatedAt     nullable.Nullable[time.Time] `json:"created_at,omitempty,omitzero"`
+	CreatedBy     nullable.Nullable[string]    `json:"created_by,omitempty,omitzero"`
+	Description   nullable.Nullable[string]    `json:"description,omitempty,omitzero"`
 	DisplayName   string                       `json:"display_name"`
 	Id            string                       `json:"id"`
 	IsPublished   bool                         `json:"is_published"`
 	LlmModel      string                       `json:"llm_model"`
-	ParentVersion nullable.Nullable[string]    `json:"parent_version,omitempty"`
-	PublishedAt   nullable.Nullable[time.Time] `json:"published_at,omitempty"`
+	ParentVersion nullable.Nullable[string]    `json:"parent_version,omitempty,omitzero"`
+	PublishedAt   nullable.Nullable[time.Time] `json:"published_at,omitempty,omitzero"`
 	Version       string                       `json:"version"`
 }
 
 // Artifact defines model for Artifact.
 type Artifact struct {
 	ArtifactId string                    `json:"artifact_id"`
-	Content    nullable.Nullable[string] `json:"content,omitempty"`
-	CreatedAt  nullable.Nullable[string] `json:"created_at,omitempty"`
+	Content    nullable.Nullable[string] `json:"content,omitempty,omitzero"`
+	CreatedAt  nullable.Nullable[string] `json:"created_at,omitempty,omitzero"`
 	Filename   string                    `json:"filename"`
 	MimeType   string                    `json:"mime_type"`
-	SizeBytes  nullable.Nullable[int]    `json:"size_bytes,omitempty"`
-	StorageUrl nullable.Nullable[string] `json:"storage_url,omitempty"`
+	SizeBytes  nullable.Nullable[int]    `json:"size_bytes,omitempty,omitzero"`
+	StorageUrl nullable.Nullable[string] `json:"storage_url,omitempty,omitzero"`
 }
 
 // ArtifactEntry defines model for ArtifactEntry.
 type ArtifactEntry struct {
-	Content  nullable.Nullable[string] `json:"content,omitempty"`
-	FileType nullable.Nullable[string] `json:"file_type"`
+	Content  nullable.Nullable[string] `json:"content,omitempty,omitzero"`
+	FileType nullable.Nullable[string] `json:"file_type,omitzero"`
 	Name     string                    `json:"name"`
 }
 
@@ -665,14 +665,14 @@ type ArtifactSchemaListResponse struct {
 
 // ArtifactSchemaResponse defines model for ArtifactSchemaResponse.
 type ArtifactSchemaResponse struct {
-	CreatedAt       nullable.Nullable[time.Time] `json:"created_at,omitempty"`
-	CreatedBy       nullable.Nullable[string]    `json:"created_by,omitempty"`
+	CreatedAt       nullable.Nullable[time.Time] `json:"created_at,omitempty,omitzero"`
+	CreatedBy       nullable.Nullable[string]    `json:"created_by,omitempty,omitzero"`
 	Description     string                       `json:"description"`
 	DisplayName     string                       `json:"display_name"`
 	Id              string                       `json:"id"`
-	MaxSizeBytes    nullable.Nullable[int]       `json:"max_size_bytes,omitempty"`
+	MaxSizeBytes    nullable.Nullable[int]       `json:"max_size_bytes,omitempty,omitzero"`
 	Name            string                       `json:"name"`
-	ParentVersion   nullable.Nullable[string]    `json:"parent_version,omitempty"`
+	ParentVersion   nullable.Nullable[string]    `json:"parent_version,omitempty,omitzero"`
 	Required        bool                         `json:"required"`
 	SchemaDef       map[string]interface{}       `json:"schema_def"`
 	StorageStrategy string                       `json:"storage_strategy"`
@@ -697,9 +697,9 @@ type ArtifactType string
 
 // BatchDefinitionFilters defines model for BatchDefinitionFilters.
 type BatchDefinitionFilters struct {
-	ElementIds nullable.Nullable[[]string] `json:"element_ids,omitempty"`
-	MediaTypes nullable.Nullable[[]string] `json:"media_types,omitempty"`
-	Regex      nullable.Nullable[string]   `json:"regex,omitempty"`
+	ElementIds nullable.Nullable[[]string] `json:"element_ids,omitempty,omitzero"`
+	MediaTypes nullable.Nullable[[]string] `json:"media_types,omitempty,omitzero"`
+	Regex      nullable.Nullable[string]   `json:"regex,omitempty,omitzero"`
 }
 
 // BatchDefinitionResponse defines model for BatchDefinitionResponse.
@@ -711,52 +711,52 @@ type BatchDefinitionResponse struct {
 	CreatedAt          time.Time                                 `json:"created_at"`
 	CreatedBy          string                                    `json:"created_by"`
 	CustomerId         string                                    `json:"customer_id"`
-	DeletedAt          nullable.Nullable[time.Time]              `json:"deleted_at,omitempty"`
-	Description        nullable.Nullable[string]                 `json:"description,omitempty"`
-	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty"`
-	Filters            nullable.Nullable[map[string]interface{}] `json:"filters,omitempty"`
+	DeletedAt          nullable.Nullable[time.Time]              `json:"deleted_at,omitempty,omitzero"`
+	Description        nullable.Nullable[string]                 `json:"description,omitempty,omitzero"`
+	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty,omitzero"`
+	Filters            nullable.Nullable[map[string]interface{}] `json:"filters,omitempty,omitzero"`
 	Id                 string                                    `json:"id"`
 	InputDatasourceId  string                                    `json:"input_datasource_id"`
 	Name               string                                    `json:"name"`
-	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty"`
-	ParentVersion      nullable.Nullable[string]                 `json:"parent_version"`
+	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty,omitzero"`
+	ParentVersion      nullable.Nullable[string]                 `json:"parent_version,omitzero"`
 	ProjectId          string                                    `json:"project_id"`
-	RecurrenceCron     nullable.Nullable[string]                 `json:"recurrence_cron,omitempty"`
+	RecurrenceCron     nullable.Nullable[string]                 `json:"recurrence_cron,omitempty,omitzero"`
 	RetryLimit         int                                       `json:"retry_limit"`
-	UserMessage        nullable.Nullable[string]                 `json:"user_message,omitempty"`
+	UserMessage        nullable.Nullable[string]                 `json:"user_message,omitempty,omitzero"`
 	Version            string                                    `json:"version"`
 }
 
 // BatchExecutionResponse defines model for BatchExecutionResponse.
 type BatchExecutionResponse struct {
-	AgentSpecJson      nullable.Nullable[map[string]interface{}] `json:"agent_spec_json,omitempty"`
-	AgentUrn           nullable.Nullable[string]                 `json:"agent_urn,omitempty"`
+	AgentSpecJson      nullable.Nullable[map[string]interface{}] `json:"agent_spec_json,omitempty,omitzero"`
+	AgentUrn           nullable.Nullable[string]                 `json:"agent_urn,omitempty,omitzero"`
 	BatchDefinitionId  string                                    `json:"batch_definition_id"`
-	BatchSpecJson      nullable.Nullable[map[string]interface{}] `json:"batch_spec_json,omitempty"`
+	BatchSpecJson      nullable.Nullable[map[string]interface{}] `json:"batch_spec_json,omitempty,omitzero"`
 	CustomerId         string                                    `json:"customer_id"`
-	EndTime            nullable.Nullable[time.Time]              `json:"end_time,omitempty"`
-	Error              nullable.Nullable[string]                 `json:"error,omitempty"`
-	Failed             nullable.Nullable[int]                    `json:"failed,omitempty"`
+	EndTime            nullable.Nullable[time.Time]              `json:"end_time,omitempty,omitzero"`
+	Error              nullable.Nullable[string]                 `json:"error,omitempty,omitzero"`
+	Failed             nullable.Nullable[int]                    `json:"failed,omitempty,omitzero"`
 	Id                 string                                    `json:"id"`
-	InputDatasourceId  nullable.Nullable[string]                 `json:"input_datasource_id,omitempty"`
-	InputOverrides     nullable.Nullable[map[string]interface{}] `json:"input_overrides,omitempty"`
-	Items              nullable.Nullable[[]BatchItemResult]      `json:"items,omitempty"`
-	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty"`
+	InputDatasourceId  nullable.Nullable[string]                 `json:"input_datasource_id,omitempty,omitzero"`
+	InputOverrides     nullable.Nullable[map[string]interface{}] `json:"input_overrides,omitempty,omitzero"`
+	Items              nullable.Nullable[[]BatchItemResult]      `json:"items,omitempty,omitzero"`
+	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty,omitzero"`
 	ProjectId          string                                    `json:"project_id"`
 	StartTime          time.Time                                 `json:"start_time"`
 	Status             string                                    `json:"status"`
-	Succeeded          nullable.Nullable[int]                    `json:"succeeded,omitempty"`
-	TotalItems         nullable.Nullable[int]                    `json:"total_items,omitempty"`
+	Succeeded          nullable.Nullable[int]                    `json:"succeeded,omitempty,omitzero"`
+	TotalItems         nullable.Nullable[int]                    `json:"total_items,omitempty,omitzero"`
 }
 
 // BatchItemResult defines model for BatchItemResult.
 type BatchItemResult struct {
-	Attempts           nullable.Nullable[int]                                         `json:"attempts,omitempty"`
-	Error              nullable.Nullable[string]                                      `json:"error,omitempty"`
+	Attempts           nullable.Nullable[int]                                         `json:"attempts,omitempty,omitzero"`
+	Error              nullable.Nullable[string]                                      `json:"error,omitempty,omitzero"`
 	Filename           string                                                         `json:"filename"`
 	InputDataElementId string                                                         `json:"input_data_element_id"`
-	OutputArtifacts    nullable.Nullable[[]nullable.Nullable[map[string]interface{}]] `json:"output_artifacts,omitempty"`
+	OutputArtifacts    nullable.Nullable[[]nullable.Nullable[map[string]interface{}]] `json:"output_artifacts,omitempty,omitzero"`
 	Status             string                                                         `json:"status"`
 }
 
@@ -772,11 +772,11 @@ type BodyProcessDocument struct {
 
 // BodySendChatMessageStream defines model for Body_sendChatMessageStream.
 type BodySendChatMessageStream struct {
-	Files               nullable.Nullable[[]openapi_types.File] `json:"files,omitempty"`
-	IncludeThinking     nullable.Nullable[bool]                 `json:"include_thinking,omitempty"`
-	IncludeToolActivity nullable.Nullable[bool]                 `json:"include_tool_activity,omitempty"`
-	TimeoutSeconds      nullable.Nullable[int]                  `json:"timeout_seconds,omitempty"`
-	UserMessage         nullable.Nullable[string]               `json:"user_message,omitempty"`
+	Files               nullable.Nullable[[]openapi_types.File] `json:"files,omitempty,omitzero"`
+	IncludeThinking     nullable.Nullable[bool]                 `json:"include_thinking,omitempty,omitzero"`
+	IncludeToolActivity nullable.Nullable[bool]                 `json:"include_tool_activity,omitempty,omitzero"`
+	TimeoutSeconds      nullable.Nullable[int]                  `json:"timeout_seconds,omitempty,omitzero"`
+	UserMessage         nullable.Nullable[string]               `json:"user_message,omitempty,omitzero"`
 }
 
 // BodySubmitDeepTransform defines model for Body_submitDeepTransform.
@@ -830,15 +830,15 @@ type BoundingBox struct {
 // CallToAction defines model for CallToAction.
 type CallToAction struct {
 	Action     string                                    `json:"action"`
-	ActionData nullable.Nullable[map[string]interface{}] `json:"action_data,omitempty"`
+	ActionData nullable.Nullable[map[string]interface{}] `json:"action_data,omitempty,omitzero"`
 	Label      string                                    `json:"label"`
 }
 
 // ChatMessageRequest defines model for ChatMessageRequest.
 type ChatMessageRequest struct {
-	IncludeThinking     nullable.Nullable[bool] `json:"include_thinking,omitempty"`
-	IncludeToolActivity nullable.Nullable[bool] `json:"include_tool_activity,omitempty"`
-	TimeoutSeconds      nullable.Nullable[int]  `json:"timeout_seconds,omitempty"`
+	IncludeThinking     nullable.Nullable[bool] `json:"include_thinking,omitempty,omitzero"`
+	IncludeToolActivity nullable.Nullable[bool] `json:"include_tool_activity,omitempty,omitzero"`
+	TimeoutSeconds      nullable.Nullable[int]  `json:"timeout_seconds,omitempty,omitzero"`
 	UserMessage         string                  `json:"user_message"`
 }
 
@@ -847,27 +847,27 @@ type ChatMessageResponse struct {
 	AssistantResponse string                            `json:"assistant_response"`
 	Response          ChatResponse                      `json:"response"`
 	SignalId          string                            `json:"signal_id"`
-	Thinking          nullable.Nullable[string]         `json:"thinking,omitempty"`
-	TokenUsage        nullable.Nullable[map[string]int] `json:"token_usage,omitempty"`
-	ToolActivity      nullable.Nullable[[]ToolActivity] `json:"tool_activity,omitempty"`
+	Thinking          nullable.Nullable[string]         `json:"thinking,omitempty,omitzero"`
+	TokenUsage        nullable.Nullable[map[string]int] `json:"token_usage,omitempty,omitzero"`
+	ToolActivity      nullable.Nullable[[]ToolActivity] `json:"tool_activity,omitempty,omitzero"`
 }
 
 // ChatResponse defines model for ChatResponse.
 type ChatResponse struct {
-	Artifacts         nullable.Nullable[[]Artifact]     `json:"artifacts,omitempty"`
-	CallToActions     nullable.Nullable[[]CallToAction] `json:"call_to_actions,omitempty"`
-	FollowUpQuestions nullable.Nullable[[]string]       `json:"follow_up_questions,omitempty"`
-	Message           nullable.Nullable[string]         `json:"message,omitempty"`
-	Sources           nullable.Nullable[[]Source]       `json:"sources,omitempty"`
+	Artifacts         nullable.Nullable[[]Artifact]     `json:"artifacts,omitempty,omitzero"`
+	CallToActions     nullable.Nullable[[]CallToAction] `json:"call_to_actions,omitempty,omitzero"`
+	FollowUpQuestions nullable.Nullable[[]string]       `json:"follow_up_questions,omitempty,omitzero"`
+	Message           nullable.Nullable[string]         `json:"message,omitempty,omitzero"`
+	Sources           nullable.Nullable[[]Source]       `json:"sources,omitempty,omitzero"`
 }
 
 // CloudStorageConnector defines model for CloudStorageConnector.
 type CloudStorageConnector struct {
 	Bucket   string                        `json:"bucket"`
-	Prefix   nullable.Nullable[string]     `json:"prefix,omitempty"`
+	Prefix   nullable.Nullable[string]     `json:"prefix,omitempty,omitzero"`
 	Provider CloudStorageConnectorProvider `json:"provider"`
-	Region   nullable.Nullable[string]     `json:"region,omitempty"`
-	RoleArn  nullable.Nullable[string]     `json:"role_arn,omitempty"`
+	Region   nullable.Nullable[string]     `json:"region,omitempty,omitzero"`
+	RoleArn  nullable.Nullable[string]     `json:"role_arn,omitempty,omitzero"`
 }
 
 // CloudStorageConnectorProvider defines model for CloudStorageConnector.Provider.
@@ -895,10 +895,10 @@ type ConnectedEvent struct {
 
 // ConnectorConfig defines model for ConnectorConfig.
 type ConnectorConfig struct {
-	CloudStorage nullable.Nullable[CloudStorageConnector] `json:"cloud_storage,omitempty"`
-	Database     nullable.Nullable[DatabaseConnector]     `json:"database,omitempty"`
+	CloudStorage nullable.Nullable[CloudStorageConnector] `json:"cloud_storage,omitempty,omitzero"`
+	Database     nullable.Nullable[DatabaseConnector]     `json:"database,omitempty,omitzero"`
 	Type         ConnectorConfigType                      `json:"type"`
-	WebCrawl     nullable.Nullable[WebCrawlConnector]     `json:"web_crawl,omitempty"`
+	WebCrawl     nullable.Nullable[WebCrawlConnector]     `json:"web_crawl,omitempty,omitzero"`
 }
 
 // ConnectorConfigType defines model for ConnectorConfig.Type.
@@ -906,9 +906,9 @@ type ConnectorConfigType string
 
 // ConnectorSummary defines model for ConnectorSummary.
 type ConnectorSummary struct {
-	CloudStorage nullable.Nullable[CloudStorageConnectorSummary] `json:"cloud_storage,omitempty"`
+	CloudStorage nullable.Nullable[CloudStorageConnectorSummary] `json:"cloud_storage,omitempty,omitzero"`
 	Type         ConnectorSummaryType                            `json:"type"`
-	WebCrawl     nullable.Nullable[WebCrawlConnector]            `json:"web_crawl,omitempty"`
+	WebCrawl     nullable.Nullable[WebCrawlConnector]            `json:"web_crawl,omitempty,omitzero"`
 }
 
 // ConnectorSummaryType defines model for ConnectorSummary.Type.
@@ -916,45 +916,45 @@ type ConnectorSummaryType string
 
 // ContentItem defines model for ContentItem.
 type ContentItem struct {
-	Etag         nullable.Nullable[string] `json:"etag,omitempty"`
-	LastModified nullable.Nullable[string] `json:"last_modified,omitempty"`
-	MediaType    nullable.Nullable[string] `json:"media_type,omitempty"`
+	Etag         nullable.Nullable[string] `json:"etag,omitempty,omitzero"`
+	LastModified nullable.Nullable[string] `json:"last_modified,omitempty,omitzero"`
+	MediaType    nullable.Nullable[string] `json:"media_type,omitempty,omitzero"`
 	Name         string                    `json:"name"`
 	Path         string                    `json:"path"`
-	Size         nullable.Nullable[int]    `json:"size,omitempty"`
-	Type         nullable.Nullable[string] `json:"type,omitempty"`
+	Size         nullable.Nullable[int]    `json:"size,omitempty,omitzero"`
+	Type         nullable.Nullable[string] `json:"type,omitempty,omitzero"`
 }
 
 // CreateAgentArtifactRequest defines model for CreateAgentArtifactRequest.
 type CreateAgentArtifactRequest struct {
-	Description          nullable.Nullable[string]                  `json:"description,omitempty"`
+	Description          nullable.Nullable[string]                  `json:"description,omitempty,omitzero"`
 	DisplayName          string                                     `json:"display_name"`
-	MaxSizeBytes         nullable.Nullable[int]                     `json:"max_size_bytes,omitempty"`
-	Required             nullable.Nullable[bool]                    `json:"required,omitempty"`
+	MaxSizeBytes         nullable.Nullable[int]                     `json:"max_size_bytes,omitempty,omitzero"`
+	Required             nullable.Nullable[bool]                    `json:"required,omitempty,omitzero"`
 	SchemaDef            map[string]interface{}                     `json:"schema_def"`
-	StorageStrategy      nullable.Nullable[ArtifactStorageStrategy] `json:"storage_strategy,omitempty"`
+	StorageStrategy      nullable.Nullable[ArtifactStorageStrategy] `json:"storage_strategy,omitempty,omitzero"`
 	Type                 *ArtifactType                              `json:"type,omitempty"`
 	AdditionalProperties map[string]interface{}                     `json:"-"`
 }
 
 // CreateAgentDefinitionRequest defines model for CreateAgentDefinitionRequest.
 type CreateAgentDefinitionRequest struct {
-	Artifacts            nullable.Nullable[[]string]                                 `json:"artifacts,omitempty"`
-	ConfidenceConfigs    nullable.Nullable[[]string]                                 `json:"confidence_configs,omitempty"`
-	Datasources          nullable.Nullable[[]string]                                 `json:"datasources,omitempty"`
-	Description          nullable.Nullable[string]                                   `json:"description,omitempty"`
+	Artifacts            nullable.Nullable[[]string]                                 `json:"artifacts,omitempty,omitzero"`
+	ConfidenceConfigs    nullable.Nullable[[]string]                                 `json:"confidence_configs,omitempty,omitzero"`
+	Datasources          nullable.Nullable[[]string]                                 `json:"datasources,omitempty,omitzero"`
+	Description          nullable.Nullable[string]                                   `json:"description,omitempty,omitzero"`
 	DisplayName          string                                                      `json:"display_name"`
-	ExecutionPolicy      nullable.Nullable[ExecutionPolicy]                          `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds   nullable.Nullable[[]string]                                 `json:"execution_policy_ids,omitempty"`
-	FallbackModels       nullable.Nullable[[]string]                                 `json:"fallback_models,omitempty"`
-	Icon                 nullable.Nullable[string]                                   `json:"icon,omitempty"`
+	ExecutionPolicy      nullable.Nullable[ExecutionPolicy]                          `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds   nullable.Nullable[[]string]                                 `json:"execution_policy_ids,omitempty,omitzero"`
+	FallbackModels       nullable.Nullable[[]string]                                 `json:"fallback_models,omitempty,omitzero"`
+	Icon                 nullable.Nullable[string]                                   `json:"icon,omitempty,omitzero"`
 	Instructions         string                                                      `json:"instructions"`
-	LlmModel             nullable.Nullable[string]                                   `json:"llm_model,omitempty"`
-	MaxTokens            nullable.Nullable[int]                                      `json:"max_tokens,omitempty"`
-	Tags                 nullable.Nullable[[]string]                                 `json:"tags,omitempty"`
-	Temperature          nullable.Nullable[CreateAgentDefinitionRequest_Temperature] `json:"temperature,omitempty"`
-	Tools                nullable.Nullable[[]AgentToolDefinition]                    `json:"tools,omitempty"`
-	Type                 nullable.Nullable[string]                                   `json:"type,omitempty"`
+	LlmModel             nullable.Nullable[string]                                   `json:"llm_model,omitempty,omitzero"`
+	MaxTokens            nullable.Nullable[int]                                      `json:"max_tokens,omitempty,omitzero"`
+	Tags                 nullable.Nullable[[]string]                                 `json:"tags,omitempty,omitzero"`
+	Temperature          nullable.Nullable[CreateAgentDefinitionRequest_Temperature] `json:"temperature,omitempty,omitzero"`
+	Tools                nullable.Nullable[[]AgentToolDefinition]                    `json:"tools,omitempty,omitzero"`
+	Type                 nullable.Nullable[string]                                   `json:"type,omitempty,omitzero"`
 	AdditionalProperties map[string]interface{}                                      `json:"-"`
 }
 
@@ -988,17 +988,17 @@ type CreateArtifactSchemaResponse struct {
 // CreateBatchDefinitionRequest defines model for CreateBatchDefinitionRequest.
 type CreateBatchDefinitionRequest struct {
 	AgentId            string                                    `json:"agent_id"`
-	Concurrency        nullable.Nullable[int]                    `json:"concurrency,omitempty"`
-	Description        nullable.Nullable[string]                 `json:"description,omitempty"`
-	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty"`
-	Filters            nullable.Nullable[BatchDefinitionFilters] `json:"filters,omitempty"`
+	Concurrency        nullable.Nullable[int]                    `json:"concurrency,omitempty,omitzero"`
+	Description        nullable.Nullable[string]                 `json:"description,omitempty,omitzero"`
+	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty,omitzero"`
+	Filters            nullable.Nullable[BatchDefinitionFilters] `json:"filters,omitempty,omitzero"`
 	InputDatasourceId  string                                    `json:"input_datasource_id"`
 	Name               string                                    `json:"name"`
-	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty"`
-	RecurrenceCron     nullable.Nullable[string]                 `json:"recurrence_cron,omitempty"`
-	RetryLimit         nullable.Nullable[int]                    `json:"retry_limit,omitempty"`
-	UserMessage        nullable.Nullable[string]                 `json:"user_message,omitempty"`
+	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty,omitzero"`
+	RecurrenceCron     nullable.Nullable[string]                 `json:"recurrence_cron,omitempty,omitzero"`
+	RetryLimit         nullable.Nullable[int]                    `json:"retry_limit,omitempty,omitzero"`
+	UserMessage        nullable.Nullable[string]                 `json:"user_message,omitempty,omitzero"`
 }
 
 // CreateBatchDefinitionResponse defines model for CreateBatchDefinitionResponse.
@@ -1016,27 +1016,27 @@ type CreateBatchExecutionRequest struct {
 
 // CreateDatasourceRequest defines model for CreateDatasourceRequest.
 type CreateDatasourceRequest struct {
-	Connector      nullable.Nullable[ConnectorConfig]       `json:"connector,omitempty"`
+	Connector      nullable.Nullable[ConnectorConfig]       `json:"connector,omitempty,omitzero"`
 	Description    *string                                  `json:"description,omitempty"`
-	MetadataConfig nullable.Nullable[MetadataConfigRequest] `json:"metadata_config,omitempty"`
+	MetadataConfig nullable.Nullable[MetadataConfigRequest] `json:"metadata_config,omitempty,omitzero"`
 	Name           string                                   `json:"name"`
 }
 
 // CreateExecutionPolicyRequest defines model for CreateExecutionPolicyRequest.
 type CreateExecutionPolicyRequest struct {
-	Description     nullable.Nullable[string] `json:"description,omitempty"`
+	Description     nullable.Nullable[string] `json:"description,omitempty,omitzero"`
 	ExecutionPolicy ExecutionPolicy           `json:"execution_policy"`
 	Name            string                    `json:"name"`
 }
 
 // CreateSessionRequest defines model for CreateSessionRequest.
 type CreateSessionRequest struct {
-	ExecutionPolicy             nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds          nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty"`
-	InitialContext              nullable.Nullable[map[string]interface{}] `json:"initial_context,omitempty"`
+	ExecutionPolicy             nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds          nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty,omitzero"`
+	InitialContext              nullable.Nullable[map[string]interface{}] `json:"initial_context,omitempty,omitzero"`
 	MaxIterationsPerUserMessage *int                                      `json:"max_iterations_per_user_message,omitempty"`
 	MessageWaitTimeoutSeconds   *int                                      `json:"message_wait_timeout_seconds,omitempty"`
-	Prompt                      nullable.Nullable[string]                 `json:"prompt,omitempty"`
+	Prompt                      nullable.Nullable[string]                 `json:"prompt,omitempty,omitzero"`
 }
 
 // CreateSessionResponse defines model for CreateSessionResponse.
@@ -1048,25 +1048,25 @@ type CreateSessionResponse struct {
 type DataElementListResponse struct {
 	HasNext    *bool                     `json:"has_next,omitempty"`
 	Items      []DataElementResponse     `json:"items"`
-	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
+	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty,omitzero"`
 }
 
 // DataElementResponse defines model for DataElementResponse.
 type DataElementResponse struct {
-	CreatedAt    nullable.Nullable[string]                 `json:"created_at,omitempty"`
+	CreatedAt    nullable.Nullable[string]                 `json:"created_at,omitempty,omitzero"`
 	DatasourceId string                                    `json:"datasource_id"`
-	Description  nullable.Nullable[string]                 `json:"description,omitempty"`
+	Description  nullable.Nullable[string]                 `json:"description,omitempty,omitzero"`
 	Id           string                                    `json:"id"`
-	MediaType    nullable.Nullable[string]                 `json:"media_type,omitempty"`
-	Metadata     nullable.Nullable[map[string]interface{}] `json:"metadata,omitempty"`
+	MediaType    nullable.Nullable[string]                 `json:"media_type,omitempty,omitzero"`
+	Metadata     nullable.Nullable[map[string]interface{}] `json:"metadata,omitempty,omitzero"`
 	Name         string                                    `json:"name"`
-	UpdatedAt    nullable.Nullable[string]                 `json:"updated_at,omitempty"`
+	UpdatedAt    nullable.Nullable[string]                 `json:"updated_at,omitempty,omitzero"`
 }
 
 // DataElementSearchRequest defines model for DataElementSearchRequest.
 type DataElementSearchRequest struct {
-	MediaTypeFilters nullable.Nullable[[]string] `json:"media_type_filters,omitempty"`
-	RegexFilter      nullable.Nullable[string]   `json:"regex_filter,omitempty"`
+	MediaTypeFilters nullable.Nullable[[]string] `json:"media_type_filters,omitempty,omitzero"`
+	RegexFilter      nullable.Nullable[string]   `json:"regex_filter,omitempty,omitzero"`
 }
 
 // DatabaseConnector defines model for DatabaseConnector.
@@ -1074,7 +1074,7 @@ type DatabaseConnector struct {
 	Database   string                    `json:"database"`
 	Host       string                    `json:"host"`
 	Port       int                       `json:"port"`
-	SchemaName nullable.Nullable[string] `json:"schema_name,omitempty"`
+	SchemaName nullable.Nullable[string] `json:"schema_name,omitempty,omitzero"`
 }
 
 // DatasourceListResponse defines model for DatasourceListResponse.
@@ -1087,32 +1087,32 @@ type DatasourceResponse struct {
 	Connector          ConnectorSummary                          `json:"connector"`
 	CreatedAt          string                                    `json:"created_at"`
 	Description        string                                    `json:"description"`
-	Files              nullable.Nullable[FilesSummaryResponse]   `json:"files,omitempty"`
+	Files              nullable.Nullable[FilesSummaryResponse]   `json:"files,omitempty,omitzero"`
 	Id                 string                                    `json:"id"`
-	IngestCounts       nullable.Nullable[IngestCountsResponse]   `json:"ingest_counts,omitempty"`
-	LastSyncAt         nullable.Nullable[string]                 `json:"last_sync_at,omitempty"`
-	LastSyncStatus     nullable.Nullable[string]                 `json:"last_sync_status,omitempty"`
-	MetadataConfig     nullable.Nullable[MetadataConfigResponse] `json:"metadata_config,omitempty"`
+	IngestCounts       nullable.Nullable[IngestCountsResponse]   `json:"ingest_counts,omitempty,omitzero"`
+	LastSyncAt         nullable.Nullable[string]                 `json:"last_sync_at,omitempty,omitzero"`
+	LastSyncStatus     nullable.Nullable[string]                 `json:"last_sync_status,omitempty,omitzero"`
+	MetadataConfig     nullable.Nullable[MetadataConfigResponse] `json:"metadata_config,omitempty,omitzero"`
 	Name               string                                    `json:"name"`
-	Tables             nullable.Nullable[[]TableSummaryResponse] `json:"tables,omitempty"`
-	TotalIngestedFiles nullable.Nullable[int]                    `json:"total_ingested_files,omitempty"`
+	Tables             nullable.Nullable[[]TableSummaryResponse] `json:"tables,omitempty,omitzero"`
+	TotalIngestedFiles nullable.Nullable[int]                    `json:"total_ingested_files,omitempty,omitzero"`
 	UpdatedAt          string                                    `json:"updated_at"`
 }
 
 // DatasourceView defines model for DatasourceView.
 type DatasourceView struct {
-	Disabled  nullable.Nullable[bool]           `json:"disabled,omitempty"`
-	Documents nullable.Nullable[RagConstraints] `json:"documents,omitempty"`
-	Tables    nullable.Nullable[TagConstraints] `json:"tables,omitempty"`
+	Disabled  nullable.Nullable[bool]           `json:"disabled,omitempty,omitzero"`
+	Documents nullable.Nullable[RagConstraints] `json:"documents,omitempty,omitzero"`
+	Tables    nullable.Nullable[TagConstraints] `json:"tables,omitempty,omitzero"`
 }
 
 // DeepTransformJob defines model for DeepTransformJob.
 type DeepTransformJob struct {
-	Aeq       nullable.Nullable[map[string]interface{}] `json:"aeq,omitempty"`
+	Aeq       nullable.Nullable[map[string]interface{}] `json:"aeq,omitempty,omitzero"`
 	Artifacts *[]string                                 `json:"artifacts,omitempty"`
-	Error     nullable.Nullable[string]                 `json:"error,omitempty"`
+	Error     nullable.Nullable[string]                 `json:"error,omitempty,omitzero"`
 	JobId     string                                    `json:"job_id"`
-	Metrics   nullable.Nullable[DeepTransformMetrics]   `json:"metrics,omitempty"`
+	Metrics   nullable.Nullable[DeepTransformMetrics]   `json:"metrics,omitempty,omitzero"`
 	Status    string                                    `json:"status"`
 }
 
@@ -1120,22 +1120,22 @@ type DeepTransformJob struct {
 type DeepTransformJobList struct {
 	Jobs       *[]DeepTransformJob    `json:"jobs,omitempty"`
 	Limit      int                    `json:"limit"`
-	NextOffset nullable.Nullable[int] `json:"next_offset,omitempty"`
+	NextOffset nullable.Nullable[int] `json:"next_offset,omitempty,omitzero"`
 	Offset     int                    `json:"offset"`
 }
 
 // DeepTransformMetrics defines model for DeepTransformMetrics.
 type DeepTransformMetrics struct {
-	DanglingEdgeCount         nullable.Nullable[int]     `json:"dangling_edge_count,omitempty"`
-	FailedUnitCount           nullable.Nullable[int]     `json:"failed_unit_count,omitempty"`
-	FloorMs                   nullable.Nullable[int]     `json:"floor_ms,omitempty"`
-	FragmentedCount           nullable.Nullable[int]     `json:"fragmented_count,omitempty"`
-	IdentityResolutionRate    nullable.Nullable[float64] `json:"identity_resolution_rate,omitempty"`
-	LlmConcurrencyPeak        nullable.Nullable[int]     `json:"llm_concurrency_peak,omitempty"`
-	OrphanCount               nullable.Nullable[int]     `json:"orphan_count,omitempty"`
-	ScalarConflictsUnresolved nullable.Nullable[int]     `json:"scalar_conflicts_unresolved,omitempty"`
-	UncoveredEntityCount      nullable.Nullable[int]     `json:"uncovered_entity_count,omitempty"`
-	WallMs                    nullable.Nullable[int]     `json:"wall_ms,omitempty"`
+	DanglingEdgeCount         nullable.Nullable[int]     `json:"dangling_edge_count,omitempty,omitzero"`
+	FailedUnitCount           nullable.Nullable[int]     `json:"failed_unit_count,omitempty,omitzero"`
+	FloorMs                   nullable.Nullable[int]     `json:"floor_ms,omitempty,omitzero"`
+	FragmentedCount           nullable.Nullable[int]     `json:"fragmented_count,omitempty,omitzero"`
+	IdentityResolutionRate    nullable.Nullable[float64] `json:"identity_resolution_rate,omitempty,omitzero"`
+	LlmConcurrencyPeak        nullable.Nullable[int]     `json:"llm_concurrency_peak,omitempty,omitzero"`
+	OrphanCount               nullable.Nullable[int]     `json:"orphan_count,omitempty,omitzero"`
+	ScalarConflictsUnresolved nullable.Nullable[int]     `json:"scalar_conflicts_unresolved,omitempty,omitzero"`
+	UncoveredEntityCount      nullable.Nullable[int]     `json:"uncovered_entity_count,omitempty,omitzero"`
+	WallMs                    nullable.Nullable[int]     `json:"wall_ms,omitempty,omitzero"`
 }
 
 // DeleteDatasourceResponse defines model for DeleteDatasourceResponse.
@@ -1153,32 +1153,32 @@ type DocumentChild struct {
 
 // DocumentElement defines model for DocumentElement.
 type DocumentElement struct {
-	Bbox       nullable.Nullable[BoundingBox] `json:"bbox,omitempty"`
-	Confidence nullable.Nullable[float64]     `json:"confidence,omitempty"`
-	Level      nullable.Nullable[int]         `json:"level,omitempty"`
-	Page       nullable.Nullable[int]         `json:"page,omitempty"`
-	Table      nullable.Nullable[Table]       `json:"table,omitempty"`
-	Text       nullable.Nullable[string]      `json:"text,omitempty"`
+	Bbox       nullable.Nullable[BoundingBox] `json:"bbox,omitempty,omitzero"`
+	Confidence nullable.Nullable[float64]     `json:"confidence,omitempty,omitzero"`
+	Level      nullable.Nullable[int]         `json:"level,omitempty,omitzero"`
+	Page       nullable.Nullable[int]         `json:"page,omitempty,omitzero"`
+	Table      nullable.Nullable[Table]       `json:"table,omitempty,omitzero"`
+	Text       nullable.Nullable[string]      `json:"text,omitempty,omitzero"`
 	Type       string                         `json:"type"`
 }
 
 // DocumentStatus defines model for DocumentStatus.
 type DocumentStatus struct {
-	Confidence       nullable.Nullable[float64] `json:"confidence,omitempty"`
-	Elements         nullable.Nullable[int]     `json:"elements,omitempty"`
-	Error            nullable.Nullable[string]  `json:"error,omitempty"`
+	Confidence       nullable.Nullable[float64] `json:"confidence,omitempty,omitzero"`
+	Elements         nullable.Nullable[int]     `json:"elements,omitempty,omitzero"`
+	Error            nullable.Nullable[string]  `json:"error,omitempty,omitzero"`
 	Format           string                     `json:"format"`
 	JobId            string                     `json:"job_id"`
-	Pages            nullable.Nullable[int]     `json:"pages,omitempty"`
-	ProcessingTimeMs nullable.Nullable[int]     `json:"processing_time_ms,omitempty"`
+	Pages            nullable.Nullable[int]     `json:"pages,omitempty,omitzero"`
+	ProcessingTimeMs nullable.Nullable[int]     `json:"processing_time_ms,omitempty,omitzero"`
 	Status           string                     `json:"status"`
-	Tables           nullable.Nullable[int]     `json:"tables,omitempty"`
+	Tables           nullable.Nullable[int]     `json:"tables,omitempty,omitzero"`
 }
 
 // DownloadJobRequest defines model for DownloadJobRequest.
 type DownloadJobRequest struct {
-	Content        nullable.Nullable[string]   `json:"content,omitempty"`
-	DataElementIds nullable.Nullable[[]string] `json:"data_element_ids,omitempty"`
+	Content        nullable.Nullable[string]   `json:"content,omitempty,omitzero"`
+	DataElementIds nullable.Nullable[[]string] `json:"data_element_ids,omitempty,omitzero"`
 }
 
 // DownloadJobResponse defines model for DownloadJobResponse.
@@ -1196,15 +1196,15 @@ type ExecuteBatchDefinitionResponse struct {
 
 // ExecutionPolicy defines model for ExecutionPolicy.
 type ExecutionPolicy struct {
-	Datasources nullable.Nullable[map[string]DatasourceView] `json:"datasources,omitempty"`
-	Tools       nullable.Nullable[map[string]ToolConfig]     `json:"tools,omitempty"`
+	Datasources nullable.Nullable[map[string]DatasourceView] `json:"datasources,omitempty,omitzero"`
+	Tools       nullable.Nullable[map[string]ToolConfig]     `json:"tools,omitempty,omitzero"`
 }
 
 // ExecutionPolicyResponse defines model for ExecutionPolicyResponse.
 type ExecutionPolicyResponse struct {
 	CreatedAt       time.Time                 `json:"created_at"`
 	CustomerId      string                    `json:"customer_id"`
-	Description     nullable.Nullable[string] `json:"description,omitempty"`
+	Description     nullable.Nullable[string] `json:"description,omitempty,omitzero"`
 	ExecutionPolicy ExecutionPolicy           `json:"execution_policy"`
 	Id              string                    `json:"id"`
 	Name            string                    `json:"name"`
@@ -1220,39 +1220,39 @@ type FieldSummary struct {
 
 // FileParseCompleteInfo defines model for FileParseCompleteInfo.
 type FileParseCompleteInfo struct {
-	BboxCount   nullable.Nullable[int]    `json:"bbox_count"`
-	ContentType nullable.Nullable[string] `json:"content_type"`
-	Error       nullable.Nullable[string] `json:"error,omitempty"`
-	PageCount   nullable.Nullable[int]    `json:"page_count"`
-	Status      nullable.Nullable[string] `json:"status"`
-	Timestamp   nullable.Nullable[string] `json:"timestamp"`
+	BboxCount   nullable.Nullable[int]    `json:"bbox_count,omitzero"`
+	ContentType nullable.Nullable[string] `json:"content_type,omitzero"`
+	Error       nullable.Nullable[string] `json:"error,omitempty,omitzero"`
+	PageCount   nullable.Nullable[int]    `json:"page_count,omitzero"`
+	Status      nullable.Nullable[string] `json:"status,omitzero"`
+	Timestamp   nullable.Nullable[string] `json:"timestamp,omitzero"`
 }
 
 // FileParseEntry defines model for FileParseEntry.
 type FileParseEntry struct {
 	FileId        string                                   `json:"file_id"`
-	Filename      nullable.Nullable[string]                `json:"filename"`
-	ParseComplete nullable.Nullable[FileParseCompleteInfo] `json:"parse_complete"`
-	ParseStart    nullable.Nullable[FileParseStartInfo]    `json:"parse_start"`
+	Filename      nullable.Nullable[string]                `json:"filename,omitzero"`
+	ParseComplete nullable.Nullable[FileParseCompleteInfo] `json:"parse_complete,omitzero"`
+	ParseStart    nullable.Nullable[FileParseStartInfo]    `json:"parse_start,omitzero"`
 }
 
 // FileParseStartInfo defines model for FileParseStartInfo.
 type FileParseStartInfo struct {
-	Attempt   nullable.Nullable[int]    `json:"attempt"`
-	Timestamp nullable.Nullable[string] `json:"timestamp"`
+	Attempt   nullable.Nullable[int]    `json:"attempt,omitzero"`
+	Timestamp nullable.Nullable[string] `json:"timestamp,omitzero"`
 }
 
 // FileUploadSyncResponse defines model for FileUploadSyncResponse.
 type FileUploadSyncResponse struct {
-	ContinuationToken nullable.Nullable[string] `json:"continuation_token,omitempty"`
+	ContinuationToken nullable.Nullable[string] `json:"continuation_token,omitempty,omitzero"`
 	DatasourceId      string                    `json:"datasource_id"`
-	IngestUrl         nullable.Nullable[string] `json:"ingest_url,omitempty"`
+	IngestUrl         nullable.Nullable[string] `json:"ingest_url,omitempty,omitzero"`
 	Items             []ContentItem             `json:"items"`
 }
 
 // FilesSummaryResponse defines model for FilesSummaryResponse.
 type FilesSummaryResponse struct {
-	Deleted nullable.Nullable[int] `json:"deleted,omitempty"`
+	Deleted nullable.Nullable[int] `json:"deleted,omitempty,omitzero"`
 	Total   int                    `json:"total"`
 }
 
@@ -1281,16 +1281,16 @@ type HTTPValidationError struct {
 
 // IngestCountsResponse defines model for IngestCountsResponse.
 type IngestCountsResponse struct {
-	Rag      nullable.Nullable[IngestMethodCountsResponse] `json:"rag,omitempty"`
-	RefGraph nullable.Nullable[IngestMethodCountsResponse] `json:"ref_graph,omitempty"`
-	Tag      nullable.Nullable[IngestMethodCountsResponse] `json:"tag,omitempty"`
+	Rag      nullable.Nullable[IngestMethodCountsResponse] `json:"rag,omitempty,omitzero"`
+	RefGraph nullable.Nullable[IngestMethodCountsResponse] `json:"ref_graph,omitempty,omitzero"`
+	Tag      nullable.Nullable[IngestMethodCountsResponse] `json:"tag,omitempty,omitzero"`
 }
 
 // IngestMethodCountsResponse defines model for IngestMethodCountsResponse.
 type IngestMethodCountsResponse struct {
-	New     nullable.Nullable[int] `json:"new,omitempty"`
+	New     nullable.Nullable[int] `json:"new,omitempty,omitzero"`
 	Total   int                    `json:"total"`
-	Updated nullable.Nullable[int] `json:"updated,omitempty"`
+	Updated nullable.Nullable[int] `json:"updated,omitempty,omitzero"`
 }
 
 // IngestMethodSummary defines model for IngestMethodSummary.
@@ -1309,53 +1309,53 @@ type IngestStatus string
 
 // IngestStatusResponse defines model for IngestStatusResponse.
 type IngestStatusResponse struct {
-	CompletedAt  nullable.Nullable[string] `json:"completed_at,omitempty"`
+	CompletedAt  nullable.Nullable[string] `json:"completed_at,omitempty,omitzero"`
 	DatasourceId string                    `json:"datasource_id"`
 	Methods      *[]IngestMethodSummary    `json:"methods,omitempty"`
-	StartedAt    nullable.Nullable[string] `json:"started_at,omitempty"`
+	StartedAt    nullable.Nullable[string] `json:"started_at,omitempty,omitzero"`
 	Status       IngestStatus              `json:"status"`
 }
 
 // LegacyBatchExecutionParams defines model for LegacyBatchExecutionParams.
 type LegacyBatchExecutionParams struct {
-	Concurrency nullable.Nullable[int] `json:"concurrency,omitempty"`
-	RetryLimit  nullable.Nullable[int] `json:"retry_limit,omitempty"`
+	Concurrency nullable.Nullable[int] `json:"concurrency,omitempty,omitzero"`
+	RetryLimit  nullable.Nullable[int] `json:"retry_limit,omitempty,omitzero"`
 }
 
 // LegacyBatchInputConfig defines model for LegacyBatchInputConfig.
 type LegacyBatchInputConfig struct {
 	DatasourceId string                                     `json:"datasource_id"`
-	Filters      nullable.Nullable[LegacyBatchInputFilters] `json:"filters,omitempty"`
+	Filters      nullable.Nullable[LegacyBatchInputFilters] `json:"filters,omitempty,omitzero"`
 }
 
 // LegacyBatchInputFilters defines model for LegacyBatchInputFilters.
 type LegacyBatchInputFilters struct {
-	ElementIds           nullable.Nullable[[]string] `json:"element_ids,omitempty"`
-	MediaTypes           nullable.Nullable[[]string] `json:"media_types,omitempty"`
-	Regex                nullable.Nullable[string]   `json:"regex,omitempty"`
+	ElementIds           nullable.Nullable[[]string] `json:"element_ids,omitempty,omitzero"`
+	MediaTypes           nullable.Nullable[[]string] `json:"media_types,omitempty,omitzero"`
+	Regex                nullable.Nullable[string]   `json:"regex,omitempty,omitzero"`
 	AdditionalProperties map[string]interface{}      `json:"-"`
 }
 
 // LegacyBatchOutputConfig defines model for LegacyBatchOutputConfig.
 type LegacyBatchOutputConfig struct {
-	DatasourceId nullable.Nullable[string] `json:"datasource_id,omitempty"`
+	DatasourceId nullable.Nullable[string] `json:"datasource_id,omitempty,omitzero"`
 }
 
 // LegacyBatchSpecJson defines model for LegacyBatchSpecJson.
 type LegacyBatchSpecJson struct {
 	Agent                string                                        `json:"agent"`
-	Execution            nullable.Nullable[LegacyBatchExecutionParams] `json:"execution,omitempty"`
+	Execution            nullable.Nullable[LegacyBatchExecutionParams] `json:"execution,omitempty,omitzero"`
 	Input                LegacyBatchInputConfig                        `json:"input"`
 	Name                 string                                        `json:"name"`
-	Output               nullable.Nullable[LegacyBatchOutputConfig]    `json:"output,omitempty"`
-	UserMessage          nullable.Nullable[string]                     `json:"user_message,omitempty"`
-	Version              nullable.Nullable[string]                     `json:"version,omitempty"`
+	Output               nullable.Nullable[LegacyBatchOutputConfig]    `json:"output,omitempty,omitzero"`
+	UserMessage          nullable.Nullable[string]                     `json:"user_message,omitempty,omitzero"`
+	Version              nullable.Nullable[string]                     `json:"version,omitempty,omitzero"`
 	AdditionalProperties map[string]interface{}                        `json:"-"`
 }
 
 // ListContentResponse defines model for ListContentResponse.
 type ListContentResponse struct {
-	ContinuationToken nullable.Nullable[string] `json:"continuation_token,omitempty"`
+	ContinuationToken nullable.Nullable[string] `json:"continuation_token,omitempty,omitzero"`
 	Items             []ContentItem             `json:"items"`
 }
 
@@ -1367,7 +1367,7 @@ type ListMetadataModelCatalogResponse struct {
 // MeibelDocumentResult defines model for MeibelDocumentResult.
 type MeibelDocumentResult struct {
 	Elements []DocumentElement                         `json:"elements"`
-	Metadata nullable.Nullable[map[string]interface{}] `json:"metadata,omitempty"`
+	Metadata nullable.Nullable[map[string]interface{}] `json:"metadata,omitempty,omitzero"`
 	Pages    int                                       `json:"pages"`
 	Tables   int                                       `json:"tables"`
 }
@@ -1376,14 +1376,14 @@ type MeibelDocumentResult struct {
 type MessageEntry struct {
 	Message   string                    `json:"message"`
 	Role      string                    `json:"role"`
-	SignalId  nullable.Nullable[string] `json:"signal_id"`
+	SignalId  nullable.Nullable[string] `json:"signal_id,omitzero"`
 	Timestamp time.Time                 `json:"timestamp"`
 }
 
 // MetadataConfigRequest defines model for MetadataConfigRequest.
 type MetadataConfigRequest struct {
-	Fields  nullable.Nullable[[]MetadataField] `json:"fields,omitempty"`
-	ModelId nullable.Nullable[string]          `json:"model_id,omitempty"`
+	Fields  nullable.Nullable[[]MetadataField] `json:"fields,omitempty,omitzero"`
+	ModelId nullable.Nullable[string]          `json:"model_id,omitempty,omitzero"`
 	Type    MetadataConfigRequestType          `json:"type"`
 }
 
@@ -1393,7 +1393,7 @@ type MetadataConfigRequestType string
 // MetadataConfigResponse defines model for MetadataConfigResponse.
 type MetadataConfigResponse struct {
 	Fields  []MetadataField            `json:"fields"`
-	ModelId nullable.Nullable[string]  `json:"model_id,omitempty"`
+	ModelId nullable.Nullable[string]  `json:"model_id,omitempty,omitzero"`
 	Type    MetadataConfigResponseType `json:"type"`
 }
 
@@ -1413,7 +1413,7 @@ type MetadataFieldType string
 
 // MetadataModelCatalogEntry defines model for MetadataModelCatalogEntry.
 type MetadataModelCatalogEntry struct {
-	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Description nullable.Nullable[string] `json:"description,omitempty,omitzero"`
 	Fields      []MetadataField           `json:"fields"`
 	ModelId     string                    `json:"model_id"`
 	Name        string                    `json:"name"`
@@ -1422,10 +1422,10 @@ type MetadataModelCatalogEntry struct {
 
 // MoveDocumentsRequest defines model for MoveDocumentsRequest.
 type MoveDocumentsRequest struct {
-	DatasourceId      nullable.Nullable[string]                `json:"datasource_id,omitempty"`
+	DatasourceId      nullable.Nullable[string]                `json:"datasource_id,omitempty,omitzero"`
 	Documents         []string                                 `json:"documents"`
-	MetadataConfig    nullable.Nullable[MetadataConfigRequest] `json:"metadata_config,omitempty"`
-	NewDatasourceName nullable.Nullable[string]                `json:"new_datasource_name,omitempty"`
+	MetadataConfig    nullable.Nullable[MetadataConfigRequest] `json:"metadata_config,omitempty,omitzero"`
+	NewDatasourceName nullable.Nullable[string]                `json:"new_datasource_name,omitempty,omitzero"`
 }
 
 // MoveDocumentsResponse defines model for MoveDocumentsResponse.
@@ -1437,7 +1437,7 @@ type MoveDocumentsResponse struct {
 
 // PaginationMeta defines model for PaginationMeta.
 type PaginationMeta struct {
-	Limit  nullable.Nullable[int] `json:"limit,omitempty"`
+	Limit  nullable.Nullable[int] `json:"limit,omitempty,omitzero"`
 	Offset int                    `json:"offset"`
 	Total  int                    `json:"total"`
 }
@@ -1455,8 +1455,8 @@ type ParseAxisCalibration struct {
 	PixelToData ParseAffineFit            `json:"pixel_to_data"`
 	Scale       ParseAxisScale            `json:"scale"`
 	Ticks       []ParseTickMark           `json:"ticks"`
-	Title       nullable.Nullable[string] `json:"title,omitempty"`
-	Unit        nullable.Nullable[string] `json:"unit,omitempty"`
+	Title       nullable.Nullable[string] `json:"title,omitempty,omitzero"`
+	Unit        nullable.Nullable[string] `json:"unit,omitempty,omitzero"`
 }
 
 // ParseAxisScale defines model for ParseAxisScale.
@@ -1478,11 +1478,11 @@ type ParseChartData struct {
 	OverallConfidence float64                                 `json:"overall_confidence"`
 	PlotArea          ParseDualBBox                           `json:"plot_area"`
 	Series            []ParseSeries                           `json:"series"`
-	Title             nullable.Nullable[string]               `json:"title,omitempty"`
+	Title             nullable.Nullable[string]               `json:"title,omitempty,omitzero"`
 	Warnings          []string                                `json:"warnings"`
 	XAxis             ParseAxisCalibration                    `json:"x_axis"`
-	YAxisLeft         nullable.Nullable[ParseAxisCalibration] `json:"y_axis_left,omitempty"`
-	YAxisRight        nullable.Nullable[ParseAxisCalibration] `json:"y_axis_right,omitempty"`
+	YAxisLeft         nullable.Nullable[ParseAxisCalibration] `json:"y_axis_left,omitempty,omitzero"`
+	YAxisRight        nullable.Nullable[ParseAxisCalibration] `json:"y_axis_right,omitempty,omitzero"`
 }
 
 // ParseChartText defines model for ParseChartText.
@@ -1520,13 +1520,13 @@ type ParseDataPoint struct {
 // ParseDocumentElement defines model for ParseDocumentElement.
 type ParseDocumentElement struct {
 	Bbox         ParseBBox                         `json:"bbox"`
-	ChartData    nullable.Nullable[ParseChartData] `json:"chart_data,omitempty"`
+	ChartData    nullable.Nullable[ParseChartData] `json:"chart_data,omitempty,omitzero"`
 	Confidence   float64                           `json:"confidence"`
-	HeadingLevel nullable.Nullable[int]            `json:"heading_level,omitempty"`
+	HeadingLevel nullable.Nullable[int]            `json:"heading_level,omitempty,omitzero"`
 	Label        ParseLayoutLabel                  `json:"label"`
 	OcrText      *[]ParseChartText                 `json:"ocr_text,omitempty"`
 	ReadingOrder int                               `json:"reading_order"`
-	Table        nullable.Nullable[ParseTable]     `json:"table,omitempty"`
+	Table        nullable.Nullable[ParseTable]     `json:"table,omitempty,omitzero"`
 	Text         string                            `json:"text"`
 }
 
@@ -1550,9 +1550,9 @@ type ParseModality string
 
 // ParseSeries defines model for ParseSeries.
 type ParseSeries struct {
-	Color       nullable.Nullable[[]int]     `json:"color,omitempty"`
-	DashPattern nullable.Nullable[[]float64] `json:"dash_pattern,omitempty"`
-	Name        nullable.Nullable[string]    `json:"name,omitempty"`
+	Color       nullable.Nullable[[]int]     `json:"color,omitempty,omitzero"`
+	DashPattern nullable.Nullable[[]float64] `json:"dash_pattern,omitempty,omitzero"`
+	Name        nullable.Nullable[string]    `json:"name,omitempty,omitzero"`
 	Points      []ParseDataPoint             `json:"points"`
 	Style       ParseSeriesStyle             `json:"style"`
 	YAxis       ParseYAxisRef                `json:"y_axis"`
@@ -1564,7 +1564,7 @@ type ParseSeriesStyle string
 // ParseStructuredDocument defines model for ParseStructuredDocument.
 type ParseStructuredDocument struct {
 	Confidence       ParseConfidenceScores     `json:"confidence"`
-	Format           nullable.Nullable[string] `json:"format,omitempty"`
+	Format           nullable.Nullable[string] `json:"format,omitempty,omitzero"`
 	GpuMs            *int                      `json:"gpu_ms,omitempty"`
 	NumPages         int                       `json:"num_pages"`
 	OcrPages         *int                      `json:"ocr_pages,omitempty"`
@@ -1576,19 +1576,19 @@ type ParseStructuredDocument struct {
 // ParseStructuredPage defines model for ParseStructuredPage.
 type ParseStructuredPage struct {
 	Elements           []ParseDocumentElement                   `json:"elements"`
-	ExtractedPageNo    nullable.Nullable[int]                   `json:"extracted_page_no,omitempty"`
-	ImageSize          nullable.Nullable[[]int]                 `json:"image_size,omitempty"`
+	ExtractedPageNo    nullable.Nullable[int]                   `json:"extracted_page_no,omitempty,omitzero"`
+	ImageSize          nullable.Nullable[[]int]                 `json:"image_size,omitempty,omitzero"`
 	OcrApplied         *bool                                    `json:"ocr_applied,omitempty"`
-	OcrDpi             nullable.Nullable[int]                   `json:"ocr_dpi,omitempty"`
-	OcrReason          nullable.Nullable[string]                `json:"ocr_reason,omitempty"`
-	OcrScore           nullable.Nullable[float64]               `json:"ocr_score,omitempty"`
+	OcrDpi             nullable.Nullable[int]                   `json:"ocr_dpi,omitempty,omitzero"`
+	OcrReason          nullable.Nullable[string]                `json:"ocr_reason,omitempty,omitzero"`
+	OcrScore           nullable.Nullable[float64]               `json:"ocr_score,omitempty,omitzero"`
 	OrientationDegrees *int                                     `json:"orientation_degrees,omitempty"`
 	PageBbox           ParseBBox                                `json:"page_bbox"`
 	PageNumber         int                                      `json:"page_number"`
-	PhysicalPage       nullable.Nullable[int]                   `json:"physical_page,omitempty"`
-	Quadrant           nullable.Nullable[int]                   `json:"quadrant,omitempty"`
-	SheetRect          nullable.Nullable[ParseBBox]             `json:"sheet_rect,omitempty"`
-	TranscriptLines    nullable.Nullable[[]ParseTranscriptLine] `json:"transcript_lines,omitempty"`
+	PhysicalPage       nullable.Nullable[int]                   `json:"physical_page,omitempty,omitzero"`
+	Quadrant           nullable.Nullable[int]                   `json:"quadrant,omitempty,omitzero"`
+	SheetRect          nullable.Nullable[ParseBBox]             `json:"sheet_rect,omitempty,omitzero"`
+	TranscriptLines    nullable.Nullable[[]ParseTranscriptLine] `json:"transcript_lines,omitempty,omitzero"`
 }
 
 // ParseTable defines model for ParseTable.
@@ -1665,23 +1665,23 @@ type PublishAgentDefinitionResponse struct {
 	DisplayName        string                    `json:"display_name"`
 	Id                 string                    `json:"id"`
 	PublishedAt        time.Time                 `json:"published_at"`
-	PublishedBy        nullable.Nullable[string] `json:"published_by,omitempty"`
+	PublishedBy        nullable.Nullable[string] `json:"published_by,omitempty,omitzero"`
 	Version            string                    `json:"version"`
 }
 
 // RagConstraints defines model for RagConstraints.
 type RagConstraints struct {
-	Filter nullable.Nullable[map[string]interface{}] `json:"filter,omitempty"`
+	Filter nullable.Nullable[map[string]interface{}] `json:"filter,omitempty,omitzero"`
 }
 
 // ScoreSummary defines model for ScoreSummary.
 type ScoreSummary struct {
-	AggregateScore nullable.Nullable[ScoreSummary_AggregateScore]          `json:"aggregate_score,omitempty"`
-	JobIds         nullable.Nullable[[]string]                             `json:"job_ids,omitempty"`
-	ModuleScores   nullable.Nullable[map[string]ScoreSummary_ModuleScores] `json:"module_scores,omitempty"`
-	NJobsPerModule nullable.Nullable[map[string]int]                       `json:"n_jobs_per_module,omitempty"`
-	Status         nullable.Nullable[string]                               `json:"status,omitempty"`
-	Turns          nullable.Nullable[[]TurnSummary]                        `json:"turns,omitempty"`
+	AggregateScore nullable.Nullable[ScoreSummary_AggregateScore]          `json:"aggregate_score,omitempty,omitzero"`
+	JobIds         nullable.Nullable[[]string]                             `json:"job_ids,omitempty,omitzero"`
+	ModuleScores   nullable.Nullable[map[string]ScoreSummary_ModuleScores] `json:"module_scores,omitempty,omitzero"`
+	NJobsPerModule nullable.Nullable[map[string]int]                       `json:"n_jobs_per_module,omitempty,omitzero"`
+	Status         nullable.Nullable[string]                               `json:"status,omitempty,omitzero"`
+	Turns          nullable.Nullable[[]TurnSummary]                        `json:"turns,omitempty,omitzero"`
 }
 
 // ScoreSummaryAggregateScore0 defines model for ScoreSummary.AggregateScore.0.
@@ -1709,10 +1709,10 @@ type ScoreSummary_ModuleScores struct {
 // ScoringJobResponse defines model for ScoringJobResponse.
 type ScoringJobResponse struct {
 	AgentIdentityContext AgentIdentityContext                        `json:"agent_identity_context"`
-	Explanation          nullable.Nullable[string]                   `json:"explanation,omitempty"`
+	Explanation          nullable.Nullable[string]                   `json:"explanation,omitempty,omitzero"`
 	JobId                string                                      `json:"job_id"`
 	Module               string                                      `json:"module"`
-	Score                nullable.Nullable[ScoringJobResponse_Score] `json:"score,omitempty"`
+	Score                nullable.Nullable[ScoringJobResponse_Score] `json:"score,omitempty,omitzero"`
 	Status               string                                      `json:"status"`
 }
 
@@ -1730,51 +1730,51 @@ type ScoringJobResponse_Score struct {
 // SessionListResponse defines model for SessionListResponse.
 type SessionListResponse struct {
 	Data   []SessionSummary       `json:"data"`
-	Limit  nullable.Nullable[int] `json:"limit,omitempty"`
+	Limit  nullable.Nullable[int] `json:"limit,omitempty,omitzero"`
 	Offset int                    `json:"offset"`
 	Total  int                    `json:"total"`
 }
 
 // SessionMessageItem defines model for SessionMessageItem.
 type SessionMessageItem struct {
-	Arguments nullable.Nullable[map[string]interface{}] `json:"arguments,omitempty"`
-	Message   nullable.Nullable[string]                 `json:"message,omitempty"`
-	Result    nullable.Nullable[string]                 `json:"result,omitempty"`
-	SignalId  nullable.Nullable[string]                 `json:"signal_id,omitempty"`
-	Timestamp nullable.Nullable[string]                 `json:"timestamp,omitempty"`
-	ToolId    nullable.Nullable[string]                 `json:"tool_id,omitempty"`
-	ToolName  nullable.Nullable[string]                 `json:"tool_name,omitempty"`
+	Arguments nullable.Nullable[map[string]interface{}] `json:"arguments,omitempty,omitzero"`
+	Message   nullable.Nullable[string]                 `json:"message,omitempty,omitzero"`
+	Result    nullable.Nullable[string]                 `json:"result,omitempty,omitzero"`
+	SignalId  nullable.Nullable[string]                 `json:"signal_id,omitempty,omitzero"`
+	Timestamp nullable.Nullable[string]                 `json:"timestamp,omitempty,omitzero"`
+	ToolId    nullable.Nullable[string]                 `json:"tool_id,omitempty,omitzero"`
+	ToolName  nullable.Nullable[string]                 `json:"tool_name,omitempty,omitzero"`
 	Type      string                                    `json:"type"`
 }
 
 // SessionMessagesResponse defines model for SessionMessagesResponse.
 type SessionMessagesResponse struct {
-	AgentId   nullable.Nullable[string] `json:"agent_id,omitempty"`
-	AgentName nullable.Nullable[string] `json:"agent_name,omitempty"`
+	AgentId   nullable.Nullable[string] `json:"agent_id,omitempty,omitzero"`
+	AgentName nullable.Nullable[string] `json:"agent_name,omitempty,omitzero"`
 	Messages  []SessionMessageItem      `json:"messages"`
-	Version   nullable.Nullable[string] `json:"version,omitempty"`
+	Version   nullable.Nullable[string] `json:"version,omitempty,omitzero"`
 }
 
 // SessionSummary defines model for SessionSummary.
 type SessionSummary struct {
-	AgentName     nullable.Nullable[string]                 `json:"agent_name,omitempty"`
-	AgentVersion  nullable.Nullable[string]                 `json:"agent_version,omitempty"`
-	EndTime       nullable.Nullable[time.Time]              `json:"end_time,omitempty"`
+	AgentName     nullable.Nullable[string]                 `json:"agent_name,omitempty,omitzero"`
+	AgentVersion  nullable.Nullable[string]                 `json:"agent_version,omitempty,omitzero"`
+	EndTime       nullable.Nullable[time.Time]              `json:"end_time,omitempty,omitzero"`
 	MessagesCount *int                                      `json:"messages_count,omitempty"`
 	Result        *[]map[string]interface{}                 `json:"result,omitempty"`
 	SessionId     string                                    `json:"session_id"`
 	StartTime     time.Time                                 `json:"start_time"`
 	Status        string                                    `json:"status"`
-	TokenUsage    nullable.Nullable[map[string]interface{}] `json:"token_usage,omitempty"`
+	TokenUsage    nullable.Nullable[map[string]interface{}] `json:"token_usage,omitempty,omitzero"`
 }
 
 // Source defines model for Source.
 type Source struct {
-	DataElementId  nullable.Nullable[string]                `json:"data_element_id,omitempty"`
-	RelevanceScore nullable.Nullable[Source_RelevanceScore] `json:"relevance_score,omitempty"`
-	Snippet        nullable.Nullable[string]                `json:"snippet,omitempty"`
+	DataElementId  nullable.Nullable[string]                `json:"data_element_id,omitempty,omitzero"`
+	RelevanceScore nullable.Nullable[Source_RelevanceScore] `json:"relevance_score,omitempty,omitzero"`
+	Snippet        nullable.Nullable[string]                `json:"snippet,omitempty,omitzero"`
 	Title          string                                   `json:"title"`
-	Url            nullable.Nullable[string]                `json:"url,omitempty"`
+	Url            nullable.Nullable[string]                `json:"url,omitempty,omitzero"`
 }
 
 // SourceRelevanceScore0 defines model for Source.RelevanceScore.0.
@@ -1797,9 +1797,9 @@ type StatusEvent struct {
 // SubmitDeepTransformFromDocument defines model for SubmitDeepTransformFromDocument.
 type SubmitDeepTransformFromDocument struct {
 	DocumentJobId string                    `json:"document_job_id"`
-	Guidance      nullable.Nullable[string] `json:"guidance,omitempty"`
-	MaxPages      nullable.Nullable[int]    `json:"max_pages,omitempty"`
-	RootName      nullable.Nullable[string] `json:"root_name,omitempty"`
+	Guidance      nullable.Nullable[string] `json:"guidance,omitempty,omitzero"`
+	MaxPages      nullable.Nullable[int]    `json:"max_pages,omitempty,omitzero"`
+	RootName      nullable.Nullable[string] `json:"root_name,omitempty,omitzero"`
 	Schema        map[string]interface{}    `json:"schema"`
 }
 
@@ -1815,7 +1815,7 @@ type SubmitDocumentTransformResponse struct {
 
 // Table defines model for Table.
 type Table struct {
-	Bbox  nullable.Nullable[BoundingBox] `json:"bbox,omitempty"`
+	Bbox  nullable.Nullable[BoundingBox] `json:"bbox,omitempty,omitzero"`
 	Cells []TableCell                    `json:"cells"`
 	Cols  int                            `json:"cols"`
 	Rows  int                            `json:"rows"`
@@ -1823,7 +1823,7 @@ type Table struct {
 
 // TableCell defines model for TableCell.
 type TableCell struct {
-	Bbox    nullable.Nullable[BoundingBox] `json:"bbox,omitempty"`
+	Bbox    nullable.Nullable[BoundingBox] `json:"bbox,omitempty,omitzero"`
 	Col     int                            `json:"col"`
 	ColSpan *int                           `json:"col_span,omitempty"`
 	Row     int                            `json:"row"`
@@ -1833,23 +1833,23 @@ type TableCell struct {
 
 // TableDescriptionUpdate defines model for TableDescriptionUpdate.
 type TableDescriptionUpdate struct {
-	Columns     nullable.Nullable[[]TagColumnUpdateItem] `json:"columns,omitempty"`
-	Description nullable.Nullable[string]                `json:"description,omitempty"`
+	Columns     nullable.Nullable[[]TagColumnUpdateItem] `json:"columns,omitempty,omitzero"`
+	Description nullable.Nullable[string]                `json:"description,omitempty,omitzero"`
 	TableName   string                                   `json:"table_name"`
 }
 
 // TableSummaryResponse defines model for TableSummaryResponse.
 type TableSummaryResponse struct {
 	ColumnCount int                       `json:"column_count"`
-	Description nullable.Nullable[string] `json:"description,omitempty"`
+	Description nullable.Nullable[string] `json:"description,omitempty,omitzero"`
 	Name        string                    `json:"name"`
 }
 
 // TagColumn defines model for TagColumn.
 type TagColumn struct {
 	ColumnName  string                    `json:"column_name"`
-	Description nullable.Nullable[string] `json:"description,omitempty"`
-	Type        nullable.Nullable[string] `json:"type,omitempty"`
+	Description nullable.Nullable[string] `json:"description,omitempty,omitzero"`
+	Type        nullable.Nullable[string] `json:"type,omitempty,omitzero"`
 }
 
 // TagColumnUpdateItem defines model for TagColumnUpdateItem.
@@ -1860,15 +1860,15 @@ type TagColumnUpdateItem struct {
 
 // TagConstraints defines model for TagConstraints.
 type TagConstraints struct {
-	Filter        nullable.Nullable[map[string]interface{}] `json:"filter,omitempty"`
-	HiddenColumns nullable.Nullable[map[string][]string]    `json:"hidden_columns,omitempty"`
-	HiddenTables  nullable.Nullable[[]string]               `json:"hidden_tables,omitempty"`
+	Filter        nullable.Nullable[map[string]interface{}] `json:"filter,omitempty,omitzero"`
+	HiddenColumns nullable.Nullable[map[string][]string]    `json:"hidden_columns,omitempty,omitzero"`
+	HiddenTables  nullable.Nullable[[]string]               `json:"hidden_tables,omitempty,omitzero"`
 }
 
 // TagTable defines model for TagTable.
 type TagTable struct {
-	Columns     nullable.Nullable[[]TagColumn] `json:"columns,omitempty"`
-	Description nullable.Nullable[string]      `json:"description,omitempty"`
+	Columns     nullable.Nullable[[]TagColumn] `json:"columns,omitempty,omitzero"`
+	Description nullable.Nullable[string]      `json:"description,omitempty,omitzero"`
 	TableName   string                         `json:"table_name"`
 }
 
@@ -1881,7 +1881,7 @@ type TagTableUpdateItem struct {
 // ToolActivity defines model for ToolActivity.
 type ToolActivity struct {
 	Arguments map[string]interface{}                    `json:"arguments"`
-	Result    nullable.Nullable[map[string]interface{}] `json:"result,omitempty"`
+	Result    nullable.Nullable[map[string]interface{}] `json:"result,omitempty,omitzero"`
 	Timestamp string                                    `json:"timestamp"`
 	ToolId    string                                    `json:"tool_id"`
 	ToolName  string                                    `json:"tool_name"`
@@ -1889,9 +1889,9 @@ type ToolActivity struct {
 
 // ToolActivityEntry defines model for ToolActivityEntry.
 type ToolActivityEntry struct {
-	ToolCall   nullable.Nullable[ToolCallInfo]   `json:"tool_call"`
+	ToolCall   nullable.Nullable[ToolCallInfo]   `json:"tool_call,omitzero"`
 	ToolId     string                            `json:"tool_id"`
-	ToolResult nullable.Nullable[ToolResultInfo] `json:"tool_result"`
+	ToolResult nullable.Nullable[ToolResultInfo] `json:"tool_result,omitzero"`
 }
 
 // ToolCallEvent defines model for ToolCallEvent.
@@ -1902,16 +1902,16 @@ type ToolCallEvent struct {
 
 // ToolCallInfo defines model for ToolCallInfo.
 type ToolCallInfo struct {
-	Arguments nullable.Nullable[map[string]interface{}] `json:"arguments"`
-	Sequence  nullable.Nullable[string]                 `json:"sequence"`
-	Timestamp nullable.Nullable[string]                 `json:"timestamp"`
-	ToolName  nullable.Nullable[string]                 `json:"tool_name"`
+	Arguments nullable.Nullable[map[string]interface{}] `json:"arguments,omitzero"`
+	Sequence  nullable.Nullable[string]                 `json:"sequence,omitzero"`
+	Timestamp nullable.Nullable[string]                 `json:"timestamp,omitzero"`
+	ToolName  nullable.Nullable[string]                 `json:"tool_name,omitzero"`
 }
 
 // ToolConfig defines model for ToolConfig.
 type ToolConfig struct {
-	Disabled  nullable.Nullable[bool]                   `json:"disabled,omitempty"`
-	Variables nullable.Nullable[map[string]interface{}] `json:"variables,omitempty"`
+	Disabled  nullable.Nullable[bool]                   `json:"disabled,omitempty,omitzero"`
+	Variables nullable.Nullable[map[string]interface{}] `json:"variables,omitempty,omitzero"`
 }
 
 // ToolResultEvent defines model for ToolResultEvent.
@@ -1922,17 +1922,17 @@ type ToolResultEvent struct {
 
 // ToolResultInfo defines model for ToolResultInfo.
 type ToolResultInfo struct {
-	Result    nullable.Nullable[string] `json:"result,omitempty"`
-	Sequence  nullable.Nullable[string] `json:"sequence"`
-	Timestamp nullable.Nullable[string] `json:"timestamp"`
-	ToolName  nullable.Nullable[string] `json:"tool_name"`
+	Result    nullable.Nullable[string] `json:"result,omitempty,omitzero"`
+	Sequence  nullable.Nullable[string] `json:"sequence,omitzero"`
+	Timestamp nullable.Nullable[string] `json:"timestamp,omitzero"`
+	ToolName  nullable.Nullable[string] `json:"tool_name,omitzero"`
 }
 
 // TransformDocumentResponse defines model for TransformDocumentResponse.
 type TransformDocumentResponse struct {
 	Data        map[string]interface{}                    `json:"data"`
 	ExecutionId string                                    `json:"execution_id"`
-	TokenUsage  nullable.Nullable[map[string]interface{}] `json:"token_usage,omitempty"`
+	TokenUsage  nullable.Nullable[map[string]interface{}] `json:"token_usage,omitempty,omitzero"`
 }
 
 // TriggerIngestResponse defines model for TriggerIngestResponse.
@@ -1943,12 +1943,12 @@ type TriggerIngestResponse struct {
 
 // TurnSummary defines model for TurnSummary.
 type TurnSummary struct {
-	AggregateScore nullable.Nullable[TurnSummary_AggregateScore]          `json:"aggregate_score,omitempty"`
-	JobIds         nullable.Nullable[[]string]                            `json:"job_ids,omitempty"`
-	ModuleScores   nullable.Nullable[map[string]TurnSummary_ModuleScores] `json:"module_scores,omitempty"`
-	NJobsPerModule nullable.Nullable[map[string]int]                      `json:"n_jobs_per_module,omitempty"`
-	Status         nullable.Nullable[string]                              `json:"status,omitempty"`
-	Turn           nullable.Nullable[int]                                 `json:"turn,omitempty"`
+	AggregateScore nullable.Nullable[TurnSummary_AggregateScore]          `json:"aggregate_score,omitempty,omitzero"`
+	JobIds         nullable.Nullable[[]string]                            `json:"job_ids,omitempty,omitzero"`
+	ModuleScores   nullable.Nullable[map[string]TurnSummary_ModuleScores] `json:"module_scores,omitempty,omitzero"`
+	NJobsPerModule nullable.Nullable[map[string]int]                      `json:"n_jobs_per_module,omitempty,omitzero"`
+	Status         nullable.Nullable[string]                              `json:"status,omitempty,omitzero"`
+	Turn           nullable.Nullable[int]                                 `json:"turn,omitempty,omitzero"`
 }
 
 // TurnSummaryAggregateScore0 defines model for TurnSummary.AggregateScore.0.
@@ -1975,33 +1975,33 @@ type TurnSummary_ModuleScores struct {
 
 // UpdateAgentArtifactRequest defines model for UpdateAgentArtifactRequest.
 type UpdateAgentArtifactRequest struct {
-	Description     nullable.Nullable[string]                  `json:"description,omitempty"`
-	DisplayName     nullable.Nullable[string]                  `json:"display_name,omitempty"`
-	MaxSizeBytes    nullable.Nullable[int]                     `json:"max_size_bytes,omitempty"`
-	Required        nullable.Nullable[bool]                    `json:"required,omitempty"`
-	SchemaDef       nullable.Nullable[map[string]interface{}]  `json:"schema_def,omitempty"`
-	StorageStrategy nullable.Nullable[ArtifactStorageStrategy] `json:"storage_strategy,omitempty"`
-	Type            nullable.Nullable[ArtifactType]            `json:"type,omitempty"`
+	Description     nullable.Nullable[string]                  `json:"description,omitempty,omitzero"`
+	DisplayName     nullable.Nullable[string]                  `json:"display_name,omitempty,omitzero"`
+	MaxSizeBytes    nullable.Nullable[int]                     `json:"max_size_bytes,omitempty,omitzero"`
+	Required        nullable.Nullable[bool]                    `json:"required,omitempty,omitzero"`
+	SchemaDef       nullable.Nullable[map[string]interface{}]  `json:"schema_def,omitempty,omitzero"`
+	StorageStrategy nullable.Nullable[ArtifactStorageStrategy] `json:"storage_strategy,omitempty,omitzero"`
+	Type            nullable.Nullable[ArtifactType]            `json:"type,omitempty,omitzero"`
 }
 
 // UpdateAgentDefinitionRequest defines model for UpdateAgentDefinitionRequest.
 type UpdateAgentDefinitionRequest struct {
-	Artifacts          nullable.Nullable[[]string]                                 `json:"artifacts,omitempty"`
-	ConfidenceConfigs  nullable.Nullable[[]string]                                 `json:"confidence_configs,omitempty"`
-	Datasources        nullable.Nullable[[]string]                                 `json:"datasources,omitempty"`
-	Description        nullable.Nullable[string]                                   `json:"description,omitempty"`
-	DisplayName        nullable.Nullable[string]                                   `json:"display_name,omitempty"`
-	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]                          `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds nullable.Nullable[[]string]                                 `json:"execution_policy_ids,omitempty"`
-	FallbackModels     nullable.Nullable[[]string]                                 `json:"fallback_models,omitempty"`
-	Icon               nullable.Nullable[string]                                   `json:"icon,omitempty"`
-	Instructions       nullable.Nullable[string]                                   `json:"instructions,omitempty"`
-	LlmModel           nullable.Nullable[string]                                   `json:"llm_model,omitempty"`
-	MaxTokens          nullable.Nullable[int]                                      `json:"max_tokens,omitempty"`
-	Tags               nullable.Nullable[[]string]                                 `json:"tags,omitempty"`
-	Temperature        nullable.Nullable[UpdateAgentDefinitionRequest_Temperature] `json:"temperature,omitempty"`
-	Tools              nullable.Nullable[[]AgentToolDefinition]                    `json:"tools,omitempty"`
-	Type               nullable.Nullable[string]                                   `json:"type,omitempty"`
+	Artifacts          nullable.Nullable[[]string]                                 `json:"artifacts,omitempty,omitzero"`
+	ConfidenceConfigs  nullable.Nullable[[]string]                                 `json:"confidence_configs,omitempty,omitzero"`
+	Datasources        nullable.Nullable[[]string]                                 `json:"datasources,omitempty,omitzero"`
+	Description        nullable.Nullable[string]                                   `json:"description,omitempty,omitzero"`
+	DisplayName        nullable.Nullable[string]                                   `json:"display_name,omitempty,omitzero"`
+	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]                          `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds nullable.Nullable[[]string]                                 `json:"execution_policy_ids,omitempty,omitzero"`
+	FallbackModels     nullable.Nullable[[]string]                                 `json:"fallback_models,omitempty,omitzero"`
+	Icon               nullable.Nullable[string]                                   `json:"icon,omitempty,omitzero"`
+	Instructions       nullable.Nullable[string]                                   `json:"instructions,omitempty,omitzero"`
+	LlmModel           nullable.Nullable[string]                                   `json:"llm_model,omitempty,omitzero"`
+	MaxTokens          nullable.Nullable[int]                                      `json:"max_tokens,omitempty,omitzero"`
+	Tags               nullable.Nullable[[]string]                                 `json:"tags,omitempty,omitzero"`
+	Temperature        nullable.Nullable[UpdateAgentDefinitionRequest_Temperature] `json:"temperature,omitempty,omitzero"`
+	Tools              nullable.Nullable[[]AgentToolDefinition]                    `json:"tools,omitempty,omitzero"`
+	Type               nullable.Nullable[string]                                   `json:"type,omitempty,omitzero"`
 }
 
 // UpdateAgentDefinitionRequestTemperature0 defines model for UpdateAgentDefinitionRequest.Temperature.0.
@@ -2030,18 +2030,18 @@ type UpdateArtifactSchemaResponse struct {
 
 // UpdateBatchDefinitionRequest defines model for UpdateBatchDefinitionRequest.
 type UpdateBatchDefinitionRequest struct {
-	AgentId            nullable.Nullable[string]                 `json:"agent_id,omitempty"`
-	Concurrency        nullable.Nullable[int]                    `json:"concurrency,omitempty"`
-	Description        nullable.Nullable[string]                 `json:"description,omitempty"`
-	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty"`
-	ExecutionPolicyIds nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty"`
-	Filters            nullable.Nullable[BatchDefinitionFilters] `json:"filters,omitempty"`
-	InputDatasourceId  nullable.Nullable[string]                 `json:"input_datasource_id,omitempty"`
-	Name               nullable.Nullable[string]                 `json:"name,omitempty"`
-	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty"`
-	RecurrenceCron     nullable.Nullable[string]                 `json:"recurrence_cron,omitempty"`
-	RetryLimit         nullable.Nullable[int]                    `json:"retry_limit,omitempty"`
-	UserMessage        nullable.Nullable[string]                 `json:"user_message,omitempty"`
+	AgentId            nullable.Nullable[string]                 `json:"agent_id,omitempty,omitzero"`
+	Concurrency        nullable.Nullable[int]                    `json:"concurrency,omitempty,omitzero"`
+	Description        nullable.Nullable[string]                 `json:"description,omitempty,omitzero"`
+	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]        `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds nullable.Nullable[[]string]               `json:"execution_policy_ids,omitempty,omitzero"`
+	Filters            nullable.Nullable[BatchDefinitionFilters] `json:"filters,omitempty,omitzero"`
+	InputDatasourceId  nullable.Nullable[string]                 `json:"input_datasource_id,omitempty,omitzero"`
+	Name               nullable.Nullable[string]                 `json:"name,omitempty,omitzero"`
+	OutputDatasourceId nullable.Nullable[string]                 `json:"output_datasource_id,omitempty,omitzero"`
+	RecurrenceCron     nullable.Nullable[string]                 `json:"recurrence_cron,omitempty,omitzero"`
+	RetryLimit         nullable.Nullable[int]                    `json:"retry_limit,omitempty,omitzero"`
+	UserMessage        nullable.Nullable[string]                 `json:"user_message,omitempty,omitzero"`
 }
 
 // UpdateBatchDefinitionResponse defines model for UpdateBatchDefinitionResponse.
@@ -2053,38 +2053,38 @@ type UpdateBatchDefinitionResponse struct {
 
 // UpdateBatchExecutionRequest defines model for UpdateBatchExecutionRequest.
 type UpdateBatchExecutionRequest struct {
-	EndTime              nullable.Nullable[time.Time]                                   `json:"end_time,omitempty"`
-	Error                nullable.Nullable[string]                                      `json:"error,omitempty"`
-	Failed               nullable.Nullable[int]                                         `json:"failed,omitempty"`
-	Items                nullable.Nullable[[]nullable.Nullable[map[string]interface{}]] `json:"items,omitempty"`
-	OutputDatasourceId   nullable.Nullable[string]                                      `json:"output_datasource_id,omitempty"`
-	Status               nullable.Nullable[string]                                      `json:"status,omitempty"`
-	Succeeded            nullable.Nullable[int]                                         `json:"succeeded,omitempty"`
-	TotalItems           nullable.Nullable[int]                                         `json:"total_items,omitempty"`
+	EndTime              nullable.Nullable[time.Time]                                   `json:"end_time,omitempty,omitzero"`
+	Error                nullable.Nullable[string]                                      `json:"error,omitempty,omitzero"`
+	Failed               nullable.Nullable[int]                                         `json:"failed,omitempty,omitzero"`
+	Items                nullable.Nullable[[]nullable.Nullable[map[string]interface{}]] `json:"items,omitempty,omitzero"`
+	OutputDatasourceId   nullable.Nullable[string]                                      `json:"output_datasource_id,omitempty,omitzero"`
+	Status               nullable.Nullable[string]                                      `json:"status,omitempty,omitzero"`
+	Succeeded            nullable.Nullable[int]                                         `json:"succeeded,omitempty,omitzero"`
+	TotalItems           nullable.Nullable[int]                                         `json:"total_items,omitempty,omitzero"`
 	AdditionalProperties map[string]interface{}                                         `json:"-"`
 }
 
 // UpdateDataElementRequest defines model for UpdateDataElementRequest.
 type UpdateDataElementRequest struct {
-	Description nullable.Nullable[string]                 `json:"description,omitempty"`
-	Metadata    nullable.Nullable[map[string]interface{}] `json:"metadata,omitempty"`
-	Name        nullable.Nullable[string]                 `json:"name,omitempty"`
+	Description nullable.Nullable[string]                 `json:"description,omitempty,omitzero"`
+	Metadata    nullable.Nullable[map[string]interface{}] `json:"metadata,omitempty,omitzero"`
+	Name        nullable.Nullable[string]                 `json:"name,omitempty,omitzero"`
 }
 
 // UpdateDatasourceRequest defines model for UpdateDatasourceRequest.
 type UpdateDatasourceRequest struct {
-	Connector      nullable.Nullable[ConnectorConfig]          `json:"connector,omitempty"`
-	Description    nullable.Nullable[string]                   `json:"description,omitempty"`
-	MetadataConfig nullable.Nullable[MetadataConfigRequest]    `json:"metadata_config,omitempty"`
-	Name           nullable.Nullable[string]                   `json:"name,omitempty"`
-	Tables         nullable.Nullable[[]TableDescriptionUpdate] `json:"tables,omitempty"`
+	Connector      nullable.Nullable[ConnectorConfig]          `json:"connector,omitempty,omitzero"`
+	Description    nullable.Nullable[string]                   `json:"description,omitempty,omitzero"`
+	MetadataConfig nullable.Nullable[MetadataConfigRequest]    `json:"metadata_config,omitempty,omitzero"`
+	Name           nullable.Nullable[string]                   `json:"name,omitempty,omitzero"`
+	Tables         nullable.Nullable[[]TableDescriptionUpdate] `json:"tables,omitempty,omitzero"`
 }
 
 // UpdateExecutionPolicyRequest defines model for UpdateExecutionPolicyRequest.
 type UpdateExecutionPolicyRequest struct {
-	Description     nullable.Nullable[string]          `json:"description,omitempty"`
-	ExecutionPolicy nullable.Nullable[ExecutionPolicy] `json:"execution_policy,omitempty"`
-	Name            nullable.Nullable[string]          `json:"name,omitempty"`
+	Description     nullable.Nullable[string]          `json:"description,omitempty,omitzero"`
+	ExecutionPolicy nullable.Nullable[ExecutionPolicy] `json:"execution_policy,omitempty,omitzero"`
+	Name            nullable.Nullable[string]          `json:"name,omitempty,omitzero"`
 }
 
 // UpdateTagColumnsRequest defines model for UpdateTagColumnsRequest.
@@ -2100,8 +2100,8 @@ type UpdateTagTablesRequest struct {
 // UploadContentResponse defines model for UploadContentResponse.
 type UploadContentResponse struct {
 	DatasourceId   string                 `json:"datasource_id"`
-	EstimatedFiles nullable.Nullable[int] `json:"estimated_files,omitempty"`
-	EstimatedSize  nullable.Nullable[int] `json:"estimated_size,omitempty"`
+	EstimatedFiles nullable.Nullable[int] `json:"estimated_files,omitempty,omitzero"`
+	EstimatedSize  nullable.Nullable[int] `json:"estimated_size,omitempty,omitzero"`
 	Message        string                 `json:"message"`
 	SseUrl         string                 `json:"sse_url"`
 	Success        bool                   `json:"success"`
@@ -2131,7 +2131,7 @@ type ValidationError_Loc struct {
 // WebCrawlConnector defines model for WebCrawlConnector.
 type WebCrawlConnector struct {
 	BaseUrl          string                         `json:"base_url"`
-	Domains          nullable.Nullable[[]WebDomain] `json:"domains,omitempty"`
+	Domains          nullable.Nullable[[]WebDomain] `json:"domains,omitempty,omitzero"`
 	JavascriptRender *bool                          `json:"javascript_render,omitempty"`
 }
 
@@ -2486,7 +2486,7 @@ func (a CreateAgentArtifactRequest) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.Description != nil {
+	if a.Description.IsSpecified() {
 		object["description"], err = json.Marshal(a.Description)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'description': %w", err)
@@ -2498,14 +2498,14 @@ func (a CreateAgentArtifactRequest) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'display_name': %w", err)
 	}
 
-	if a.MaxSizeBytes != nil {
+	if a.MaxSizeBytes.IsSpecified() {
 		object["max_size_bytes"], err = json.Marshal(a.MaxSizeBytes)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'max_size_bytes': %w", err)
 		}
 	}
 
-	if a.Required != nil {
+	if a.Required.IsSpecified() {
 		object["required"], err = json.Marshal(a.Required)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'required': %w", err)
@@ -2519,7 +2519,7 @@ func (a CreateAgentArtifactRequest) MarshalJSON() ([]byte, error) {
 		}
 	}
 
-	if a.StorageStrategy != nil {
+	if a.StorageStrategy.IsSpecified() {
 		object["storage_strategy"], err = json.Marshal(a.StorageStrategy)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'storage_strategy': %w", err)
@@ -2714,28 +2714,28 @@ func (a CreateAgentDefinitionRequest) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.Artifacts != nil {
+	if a.Artifacts.IsSpecified() {
 		object["artifacts"], err = json.Marshal(a.Artifacts)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'artifacts': %w", err)
 		}
 	}
 
-	if a.ConfidenceConfigs != nil {
+	if a.ConfidenceConfigs.IsSpecified() {
 		object["confidence_configs"], err = json.Marshal(a.ConfidenceConfigs)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'confidence_configs': %w", err)
 		}
 	}
 
-	if a.Datasources != nil {
+	if a.Datasources.IsSpecified() {
 		object["datasources"], err = json.Marshal(a.Datasources)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'datasources': %w", err)
 		}
 	}
 
-	if a.Description != nil {
+	if a.Description.IsSpecified() {
 		object["description"], err = json.Marshal(a.Description)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'description': %w", err)
@@ -2747,28 +2747,28 @@ func (a CreateAgentDefinitionRequest) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'display_name': %w", err)
 	}
 
-	if a.ExecutionPolicy != nil {
+	if a.ExecutionPolicy.IsSpecified() {
 		object["execution_policy"], err = json.Marshal(a.ExecutionPolicy)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'execution_policy': %w", err)
 		}
 	}
 
-	if a.ExecutionPolicyIds != nil {
+	if a.ExecutionPolicyIds.IsSpecified() {
 		object["execution_policy_ids"], err = json.Marshal(a.ExecutionPolicyIds)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'execution_policy_ids': %w", err)
 		}
 	}
 
-	if a.FallbackModels != nil {
+	if a.FallbackModels.IsSpecified() {
 		object["fallback_models"], err = json.Marshal(a.FallbackModels)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'fallback_models': %w", err)
 		}
 	}
 
-	if a.Icon != nil {
+	if a.Icon.IsSpecified() {
 		object["icon"], err = json.Marshal(a.Icon)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'icon': %w", err)
@@ -2780,42 +2780,42 @@ func (a CreateAgentDefinitionRequest) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'instructions': %w", err)
 	}
 
-	if a.LlmModel != nil {
+	if a.LlmModel.IsSpecified() {
 		object["llm_model"], err = json.Marshal(a.LlmModel)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'llm_model': %w", err)
 		}
 	}
 
-	if a.MaxTokens != nil {
+	if a.MaxTokens.IsSpecified() {
 		object["max_tokens"], err = json.Marshal(a.MaxTokens)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'max_tokens': %w", err)
 		}
 	}
 
-	if a.Tags != nil {
+	if a.Tags.IsSpecified() {
 		object["tags"], err = json.Marshal(a.Tags)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'tags': %w", err)
 		}
 	}
 
-	if a.Temperature != nil {
+	if a.Temperature.IsSpecified() {
 		object["temperature"], err = json.Marshal(a.Temperature)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'temperature': %w", err)
 		}
 	}
 
-	if a.Tools != nil {
+	if a.Tools.IsSpecified() {
 		object["tools"], err = json.Marshal(a.Tools)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'tools': %w", err)
 		}
 	}
 
-	if a.Type != nil {
+	if a.Type.IsSpecified() {
 		object["type"], err = json.Marshal(a.Type)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'type': %w", err)
@@ -2899,21 +2899,21 @@ func (a LegacyBatchInputFilters) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.ElementIds != nil {
+	if a.ElementIds.IsSpecified() {
 		object["element_ids"], err = json.Marshal(a.ElementIds)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'element_ids': %w", err)
 		}
 	}
 
-	if a.MediaTypes != nil {
+	if a.MediaTypes.IsSpecified() {
 		object["media_types"], err = json.Marshal(a.MediaTypes)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'media_types': %w", err)
 		}
 	}
 
-	if a.Regex != nil {
+	if a.Regex.IsSpecified() {
 		object["regex"], err = json.Marshal(a.Regex)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'regex': %w", err)
@@ -3034,7 +3034,7 @@ func (a LegacyBatchSpecJson) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'agent': %w", err)
 	}
 
-	if a.Execution != nil {
+	if a.Execution.IsSpecified() {
 		object["execution"], err = json.Marshal(a.Execution)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'execution': %w", err)
@@ -3051,21 +3051,21 @@ func (a LegacyBatchSpecJson) MarshalJSON() ([]byte, error) {
 		return nil, fmt.Errorf("error marshaling 'name': %w", err)
 	}
 
-	if a.Output != nil {
+	if a.Output.IsSpecified() {
 		object["output"], err = json.Marshal(a.Output)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'output': %w", err)
 		}
 	}
 
-	if a.UserMessage != nil {
+	if a.UserMessage.IsSpecified() {
 		object["user_message"], err = json.Marshal(a.UserMessage)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'user_message': %w", err)
 		}
 	}
 
-	if a.Version != nil {
+	if a.Version.IsSpecified() {
 		object["version"], err = json.Marshal(a.Version)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'version': %w", err)
@@ -3189,56 +3189,56 @@ func (a UpdateBatchExecutionRequest) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
 
-	if a.EndTime != nil {
+	if a.EndTime.IsSpecified() {
 		object["end_time"], err = json.Marshal(a.EndTime)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'end_time': %w", err)
 		}
 	}
 
-	if a.Error != nil {
+	if a.Error.IsSpecified() {
 		object["error"], err = json.Marshal(a.Error)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'error': %w", err)
 		}
 	}
 
-	if a.Failed != nil {
+	if a.Failed.IsSpecified() {
 		object["failed"], err = json.Marshal(a.Failed)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'failed': %w", err)
 		}
 	}
 
-	if a.Items != nil {
+	if a.Items.IsSpecified() {
 		object["items"], err = json.Marshal(a.Items)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'items': %w", err)
 		}
 	}
 
-	if a.OutputDatasourceId != nil {
+	if a.OutputDatasourceId.IsSpecified() {
 		object["output_datasource_id"], err = json.Marshal(a.OutputDatasourceId)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'output_datasource_id': %w", err)
 		}
 	}
 
-	if a.Status != nil {
+	if a.Status.IsSpecified() {
 		object["status"], err = json.Marshal(a.Status)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'status': %w", err)
 		}
 	}
 
-	if a.Succeeded != nil {
+	if a.Succeeded.IsSpecified() {
 		object["succeeded"], err = json.Marshal(a.Succeeded)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'succeeded': %w", err)
 		}
 	}
 
-	if a.TotalItems != nil {
+	if a.TotalItems.IsSpecified() {
 		object["total_items"], err = json.Marshal(a.TotalItems)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'total_items': %w", err)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )
@@ -272,7 +272,7 @@ func (h *handlers) lastExecution(agentID string) (nullable.Nullable[string], nul
 		}
 	}
 	if newest == nil {
-		return nil, nil
+		return nullable.Nullable[string]{}, nullable.Nullable[time.Time]{}
 	}
 	return nullable.NewNullableWithValue(newest.status), nullable.NewNullableWithValue(newest.start)
 }

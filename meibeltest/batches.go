@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )
@@ -79,7 +79,7 @@ func (s *store) batchByURN(urn string) (*batchDef, *batchVersion) {
 // server reports a cleared optional field).
 func present[T any](n nullable.Nullable[T]) nullable.Nullable[T] {
 	if n.IsNull() {
-		return nil
+		return nullable.Nullable[T]{}
 	}
 	return n
 }

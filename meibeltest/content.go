@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )
@@ -50,7 +50,7 @@ func connectorSummary(c nullable.Nullable[generated.ConnectorConfig]) generated.
 func metadataConfig(m nullable.Nullable[generated.MetadataConfigRequest]) nullable.Nullable[generated.MetadataConfigResponse] {
 	req, ok := get(m)
 	if !ok {
-		return nil
+		return nullable.Nullable[generated.MetadataConfigResponse]{}
 	}
 	fields := req.Fields.GetOrEmpty()
 	if id, ok := get(req.ModelId); ok && len(fields) == 0 && req.Type == "catalog" {

@@ -9,7 +9,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )
@@ -184,7 +184,7 @@ func (h *handlers) MoveDocuments(_ context.Context, req generated.MoveDocumentsR
 	t := now()
 	if ds == nil {
 		seq, id := h.next("ds")
-		ds = &datasource{id: id, name: newName, seq: seq, createdAt: t, updatedAt: t, connector: connectorSummary(nil)}
+		ds = &datasource{id: id, name: newName, seq: seq, createdAt: t, updatedAt: t, connector: connectorSummary(nullable.Nullable[generated.ConnectorConfig]{})}
 		h.datasources[id] = ds
 	}
 	if _, ok := get(b.MetadataConfig); ok {

@@ -52,7 +52,7 @@ func TestExecutionPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := client.ValueOf(up.Description); up.Name != "no-ds1-v2" || d != "Hides ds_1" || up.ExecutionPolicy.Datasources == nil || up.UpdatedAt.Before(up.CreatedAt) {
+	if d, _ := client.ValueOf(up.Description); up.Name != "no-ds1-v2" || d != "Hides ds_1" || !up.ExecutionPolicy.Datasources.IsSpecified() || up.UpdatedAt.Before(up.CreatedAt) {
 		t.Fatalf("update name %+v", up)
 	}
 	// Null clears the description and resets the policy.
@@ -61,7 +61,7 @@ func TestExecutionPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !up.Description.IsNull() || up.ExecutionPolicy.Datasources != nil || up.Name != "no-ds1-v2" {
+	if !up.Description.IsNull() || up.ExecutionPolicy.Datasources.IsSpecified() || up.Name != "no-ds1-v2" {
 		t.Fatalf("update null %+v", up)
 	}
 	_, err = c.ExecutionPolicies.UpdateExecutionPolicy(ctx, p.Id, client.UpdateExecutionPolicyRequest{Name: client.Value("open")})

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )
@@ -405,7 +405,7 @@ func (h *handlers) RetryFailedItems(_ context.Context, req generated.RetryFailed
 		if !ok {
 			attempts = 1
 		}
-		it.Status, it.Error, it.Attempts = itemPending, nil, nullable.NewNullableWithValue(attempts+1)
+		it.Status, it.Error, it.Attempts = itemPending, nullable.Nullable[string]{}, nullable.NewNullableWithValue(attempts+1)
 		retried++
 	}
 	if retried == 0 {

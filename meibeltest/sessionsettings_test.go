@@ -31,7 +31,7 @@ func TestSessionKeepsCreateSessionSettings(t *testing.T) {
 		if st.MaxIterationsPerUserMessage == nil || *st.MaxIterationsPerUserMessage != 3 ||
 			st.MessageWaitTimeoutSeconds == nil || *st.MessageWaitTimeoutSeconds != 90 ||
 			!slices.Equal(st.ExecutionPolicyIDs, []string{"pol-1", "pol-2"}) ||
-			st.ExecutionPolicy == nil || st.ExecutionPolicy.Datasources == nil {
+			st.ExecutionPolicy == nil || !st.ExecutionPolicy.Datasources.IsSpecified() {
 			t.Errorf("%s: settings %+v", path, st)
 		}
 		expect(t, do(t, ts, "GET", "/sessions/"+sid, nil), 200)

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )

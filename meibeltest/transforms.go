@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/oapi-codegen/nullable"
+	"github.com/meibel-ai/meibel-go/nullable"
 
 	"github.com/meibel-ai/meibel-go/generated"
 )

@@ -94,7 +94,7 @@ func TestUpdateReplacesRegeneratesAndRecords(t *testing.T) {
 		t.Error("api-v2.json is not the new spec byte for byte")
 	}
 	gen, _ := os.ReadFile(filepath.Join(root, "generated", "meibel.gen.go"))
-	if !bytes.Contains(gen, []byte(`json:"fixture_note,omitempty"`)) {
+	if !bytes.Contains(gen, []byte(`json:"fixture_note,omitempty,omitzero"`)) {
 		t.Error("generated code lacks the new field: not regenerated")
 	}
 	if err := gencheck.Check(context.Background(), root); err != nil {

@@ -370,7 +370,7 @@ func optional(expr string, t types.Type) (string, error) {
 	case *types.Pointer:
 		return expr, nil
 	case *types.Named:
-		if u.Obj().Name() == "Nullable" && u.Obj().Pkg() != nil && u.Obj().Pkg().Path() == "github.com/oapi-codegen/nullable" {
+		if u.Obj().Name() == "Nullable" && u.Obj().Pkg() != nil && u.Obj().Pkg().Path() == "github.com/meibel-ai/meibel-go/nullable" {
 			return "nullableOpt(" + expr + ")", nil
 		}
 		if _, ok := u.Underlying().(*types.Basic); ok {

@@ -64,7 +64,7 @@ func writeModelDoc(b *bytes.Buffer, g *generatedPkg, name string, limits constra
 		return
 	}
 	q := func(p *types.Package) string {
-		if p == g.pkg || p.Path() == "github.com/oapi-codegen/nullable" {
+		if p == g.pkg || p.Path() == "github.com/meibel-ai/meibel-go/nullable" {
 			return "" // both are re-exported in package client (Nullable is an alias)
 		}
 		return p.Name()
