@@ -2,7 +2,9 @@ package client_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"slices"
 	"sync"
@@ -107,23 +109,19 @@ func BenchmarkConcurrencyRawBaseline(b *testing.B) {
 }
 
 // TestConcurrencyReusesConnections runs a smaller version of the concurrency
-// workload and checks structure only (never timing): no errors, no
-// connection churn, and no goroutines left once the connections are closed.
-//
-// The bound on connections is 2×64, not the benchmark's 64+8 target: on a
-// loaded 2-core machine, net/http dials a new connection for a request that
-// finds no idle one and keeps it even when another connection frees up
-// before the dial completes, so the first moments of a 64-goroutine burst
-// can open a few dozen extra connections (measured: 64–88, with none closed
-// during the run). Churn — the standard transport's 2 idle connections per
-// host — opens hundreds for this workload, which the bound still catches.
+// workload, with more goroutines than the default transport's connection cap,
+// and checks structure only (never timing): no errors, at most
+// DefaultMaxConnsPerHost connections (without the cap a burst dials extra
+// ones; with the standard transport's 2 idle connections per host, hundreds),
+// none closed during the run, and no goroutines left once they are closed.
 func TestConcurrencyReusesConnections(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
+	const workers = client.DefaultMaxConnsPerHost + 36
 	srv := newCannedServer(t, agentBody)
 	c := newBenchClient(t, srv)
-	r := runConcurrency(srv, concWorkers, 3_000, func(ctx context.Context) error {
+	r := runConcurrency(srv, workers, 3_000, func(ctx context.Context) error {
 		_, err := c.Agents.GetAgent(ctx, "agt_01J9Z7W4Q8M2X5V3K6N1P0R7T2")
 		return err
 	})
@@ -131,11 +129,55 @@ func TestConcurrencyReusesConnections(t *testing.T) {
 	if r.errs != 0 {
 		t.Errorf("%d of %d calls failed", r.errs, r.calls)
 	}
-	if r.conns > 2*concWorkers {
-		t.Errorf("server accepted %d connections for %d goroutines, want ≤ %d: the default transport is not keeping connections for reuse", r.conns, concWorkers, 2*concWorkers)
+	if r.conns > client.DefaultMaxConnsPerHost || r.closed != 0 {
+		t.Errorf("server accepted %d connections (%d closed during the run) for %d goroutines, want ≤ %d, none closed", r.conns, r.closed, workers, client.DefaultMaxConnsPerHost)
 	}
 	if r.goroutineGrowth > 0 {
 		t.Errorf("%d goroutines left after the run with all connections closed", r.goroutineGrowth)
+	}
+}
+
+// TestCallWaitingForAConnectionHonoursItsContext fills every connection the
+// default transport may open with calls the server holds, then checks that
+// one more call waits for a connection (never reaching the server) only as
+// long as its context allows, and that the held calls then complete.
+func TestCallWaitingForAConnectionHonoursItsContext(t *testing.T) {
+	release, full := make(chan struct{}), make(chan struct{})
+	var arrived atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if arrived.Add(1) == client.DefaultMaxConnsPerHost {
+			close(full)
+		}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(agentBody)
+	}))
+	defer srv.Close()
+	c := newBenchClient(t, &cannedServer{Server: srv})
+	ctx := context.Background()
+	errs := make(chan error, client.DefaultMaxConnsPerHost)
+	for range client.DefaultMaxConnsPerHost {
+		go func() {
+			_, err := c.Agents.GetAgent(ctx, "a1", client.WithRetries(0))
+			errs <- err
+		}()
+	}
+	<-full // every connection is busy
+
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err := c.Agents.GetAgent(short, "a1", client.WithRetries(0))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("call beyond the connection cap: err = %v, want context.DeadlineExceeded", err)
+	}
+	if n := arrived.Load(); n != client.DefaultMaxConnsPerHost {
+		t.Errorf("server saw %d requests, want %d: a call beyond the cap got a connection", n, client.DefaultMaxConnsPerHost)
+	}
+	close(release)
+	for range client.DefaultMaxConnsPerHost {
+		if err := <-errs; err != nil {
+			t.Errorf("held call: %v", err)
+		}
 	}
 }
 
