@@ -191,7 +191,7 @@ func decodeJSON(resp *http.Response, out any) error {
 	if resp.ContentLength < 0 || resp.ContentLength >= streamDecodeMin {
 		// Large or unknown size: decode lists element by element so the
 		// whole body is never buffered (decode_stream.go).
-		decode = func(v any) error { return decodeStreaming(dec, v) }
+		decode = func(v any) error { return decodeStreaming(dec, v, resp.ContentLength) }
 	}
 	if err := decode(out); err != nil {
 		var readErr *bodyReadError

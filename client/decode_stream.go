@@ -23,13 +23,17 @@ const streamDecodeMin = 256 << 10
 // element at a time, so the buffer holds one element. Other values, and
 // types this does not handle exactly like encoding/json (custom
 // UnmarshalJSON, embedded structs, ",string" fields), go through dec.Decode.
-func decodeStreaming(dec *json.Decoder, out any) error {
+//
+// size is the body's length when known (Content-Length), else -1: an array
+// then gets its capacity once, estimated from its first elements, instead
+// of growing by repeated copies.
+func decodeStreaming(dec *json.Decoder, out any, size int64) error {
 	rv := reflect.ValueOf(out)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return dec.Decode(out)
 	}
 	v := rv.Elem()
-	sd := &streamDecoder{dec: dec}
+	sd := &streamDecoder{dec: dec, size: size}
 	if v.Kind() == reflect.Slice && !isUnmarshaler(v.Type()) {
 		return sd.topLevel(func(first json.Token) error { return sd.array(v, first) })
 	}
@@ -48,6 +52,27 @@ func decodeStreaming(dec *json.Decoder, out any) error {
 type streamDecoder struct {
 	dec   *json.Decoder
 	depth int
+	size  int64 // body length, or -1
+}
+
+// sampleElems is how many elements of an array are decoded before its
+// length is estimated from their average size in the body.
+const sampleElems = 16
+
+// estimateLen returns how many elements an array holding n elements so far
+// probably has in all, judging by the bytes its first n took since start
+// (the offset of its first element); 0 when it cannot tell. A slice grown to
+// it is never larger than the rest of the body, whatever the estimate.
+func (sd *streamDecoder) estimateLen(n int, start int64, elemSize uintptr) int {
+	off := sd.dec.InputOffset()
+	if sd.size <= off || off <= start || n == 0 {
+		return 0
+	}
+	est := n + int((sd.size-off)*int64(n)/(off-start))
+	if elemSize > 0 {
+		est = min(est, n+int((sd.size-off)/int64(elemSize)))
+	}
+	return est
 }
 
 func (sd *streamDecoder) token() (json.Token, error) {
@@ -142,8 +167,14 @@ func (sd *streamDecoder) array(v reflect.Value, first json.Token) error {
 		return typeError(sd.dec, first, v.Type())
 	}
 	var firstErr error
+	start := sd.dec.InputOffset()
 	i := 0
 	for ; sd.dec.More(); i++ {
+		if i == sampleElems {
+			if est := sd.estimateLen(i, start, v.Type().Elem().Size()); est > v.Cap() {
+				v.Grow(est - v.Len())
+			}
+		}
 		if i >= v.Cap() {
 			v.Grow(1)
 		}

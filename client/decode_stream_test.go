@@ -51,7 +51,7 @@ func decodeRef(data []byte, out any) error {
 
 // decodeStream reads one byte at a time to cross every buffer boundary.
 func decodeStream(data []byte, out any) error {
-	return decodeStreaming(json.NewDecoder(iotest.OneByteReader(bytes.NewReader(data))), out)
+	return decodeStreaming(json.NewDecoder(iotest.OneByteReader(bytes.NewReader(data))), out, int64(len(data)))
 }
 
 // sameDecode checks that streaming gives exactly the result of dec.Decode,
@@ -128,13 +128,52 @@ func TestDecodeStreamingBuffersOneElement(t *testing.T) {
 	}
 	streamed := &maxReadReader{r: strings.NewReader(body)}
 	var got DataElementListResponse
-	if err := decodeStreaming(json.NewDecoder(streamed), &got); err != nil {
+	if err := decodeStreaming(json.NewDecoder(streamed), &got, int64(len(body))); err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(want, got) || len(got.Items) != 5000 {
 		t.Fatalf("streamed result differs (%d items)", len(got.Items))
 	}
+	// Items of one shape: the length estimated from the first 16 is close,
+	// so the slice was sized once instead of grown by copies.
+	if c := cap(got.Items); c < 5000 || c > 5100 {
+		t.Errorf("cap(Items) = %d for 5000 items, want the estimate within 2%%", c)
+	}
 	if streamed.max > 64<<10 || whole.max < len(body)/2 {
 		t.Errorf("largest read: streaming %d bytes, dec.Decode %d bytes, body %d bytes; want streaming ≤ 64 KiB", streamed.max, whole.max, len(body))
+	}
+}
+
+// TestDecodeStreamingEstimateIsBounded: small first elements must not make
+// the estimate allocate (much) more slice than the body holds bytes.
+func TestDecodeStreamingEstimateIsBounded(t *testing.T) {
+	type item struct {
+		A, B, C, D string
+		N          [8]int
+	}
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 116 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		if i < sampleElems {
+			b.WriteString("{}")
+		} else {
+			fmt.Fprintf(&b, `{"A":%q}`, strings.Repeat("x", 10_000))
+		}
+	}
+	b.WriteString("]")
+	body := b.String()
+	var got []item
+	if err := decodeStreaming(json.NewDecoder(strings.NewReader(body)), &got, int64(len(body))); err != nil {
+		t.Fatal(err)
+	}
+	size := int(reflect.TypeFor[item]().Size())
+	if len(got) != 116 || len(got[20].A) != 10_000 {
+		t.Fatalf("decoded %d items", len(got))
+	}
+	if cap(got)*size > len(body)*11/10 { // allocation rounds the capacity up a little
+		t.Errorf("cap %d × %d bytes = %d bytes of slice for a %d-byte body: the estimate is not bounded", cap(got), size, cap(got)*size, len(body))
 	}
 }
