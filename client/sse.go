@@ -115,7 +115,8 @@ func (d *SSEDecoder) Next() (Event, error) {
 			return Event{}, err
 		}
 		if len(line) == 0 {
-			if ev, ok := d.dispatch(); ok {
+			var ev Event // filled in place: an Event is copied once, not twice
+			if d.dispatch(&ev) {
 				return ev, nil
 			}
 			continue
@@ -127,16 +128,17 @@ func (d *SSEDecoder) Next() (Event, error) {
 	}
 }
 
-// dispatch ends the current block, returning its event when it had data.
-func (d *SSEDecoder) dispatch() (Event, bool) {
+// dispatch ends the current block, filling ev with its event and reporting
+// true when it had data.
+func (d *SSEDecoder) dispatch(ev *Event) bool {
 	hasData := d.hasData
 	d.pending, d.hasData = false, false
-	ev := Event{ID: d.lastID, Retry: d.retry}
+	ev.ID, ev.Retry = d.lastID, d.retry
 	d.retry = 0
 	if !hasData {
 		d.typ = d.typ[:0]
 		d.data = d.data[:0]
-		return Event{}, false
+		return false
 	}
 	switch {
 	case len(d.typ) == 0:
@@ -157,7 +159,7 @@ func (d *SSEDecoder) dispatch() (Event, bool) {
 	if cap(d.data) > 1<<20 {
 		d.data = nil // do not pin a huge buffer after a large event
 	}
-	return ev, true
+	return true
 }
 
 // field processes one non-empty line.
