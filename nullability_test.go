@@ -26,10 +26,7 @@ func TestNoUntypedFields(t *testing.T) {
 	for name, ref := range doc.Components.Schemas {
 		schemas[strings.ReplaceAll(name, "_", "")] = ref.Value
 	}
-	f, err := parser.ParseFile(token.NewFileSet(), "generated/meibel.gen.go", nil, parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := parseGenerated(t)
 	checked := 0
 	ast.Inspect(f, func(n ast.Node) bool {
 		ts, ok := n.(*ast.TypeSpec)
@@ -65,6 +62,16 @@ func TestNoUntypedFields(t *testing.T) {
 	t.Logf("%d interface{} fields, each untyped in the spec", checked)
 }
 
+// parseGenerated parses oapi-codegen's output.
+func parseGenerated(t *testing.T) *ast.File {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "generated/meibel.gen.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func isEmptyInterface(e ast.Expr) bool {
 	it, ok := e.(*ast.InterfaceType)
 	return ok && len(it.Methods.List) == 0
@@ -75,10 +82,7 @@ func isEmptyInterface(e ast.Expr) bool {
 // type is a struct, which `omitempty` never leaves out, so without it an
 // absent field would be sent as null.
 func TestNullableFieldsOmitZero(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "generated/meibel.gen.go", nil, parser.SkipObjectResolution)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := parseGenerated(t)
 	checked := 0
 	ast.Inspect(f, func(n ast.Node) bool {
 		field, ok := n.(*ast.Field)
