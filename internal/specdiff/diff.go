@@ -95,6 +95,12 @@ var severityOverrides = []string{
 	// for JSON readers, but it removes the field from the generated Go
 	// struct, so every caller that reads it stops compiling.
 	"response-optional-property-removed err",
+	// Removing a request property removes the field callers set.
+	"request-property-removed err",
+	// A change of nullability changes a field's Go type (Nullable[T] on one
+	// side, T or *T on the other): callers that use it stop compiling.
+	"response-property-became-not-nullable err",
+	"request-property-became-nullable err",
 }
 
 // Differ runs oasdiff.

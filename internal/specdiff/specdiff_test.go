@@ -57,6 +57,10 @@ func TestDetector(t *testing.T) {
 		{"new-required-request-field", []string{"new-required-request-property"}, "owner", nil},
 		{"field-not-nullable", []string{"request-property-became-not-nullable", "request-property-list-of-types-narrowed"}, "max_count", nil},
 		{"narrowed-enum", []string{"request-property-enum-value-removed"}, "blue", nil},
+		// Compatible for a JSON client, but each changes or removes a Go field.
+		{"response-field-not-nullable", []string{"response-property-became-not-nullable"}, "label", nil},
+		{"removed-request-field", []string{"request-property-removed"}, "color", nil},
+		{"request-field-nullable", []string{"request-property-became-nullable"}, "name", nil},
 		{"added-optional-field", nil, "", []string{"new-optional-request-property", "response-optional-property-added"}},
 		{"new-operation", nil, "", []string{"endpoint-added"}},
 	}
