@@ -113,22 +113,3 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
-
-// BenchmarkDecode decodes a record with four nullable fields, the shape of a
-// listDataElements item.
-func BenchmarkDecode(b *testing.B) {
-	type rec struct {
-		A nullable.Nullable[string]         `json:"a,omitzero"`
-		B nullable.Nullable[string]         `json:"b,omitzero"`
-		C nullable.Nullable[int]            `json:"c,omitzero"`
-		D nullable.Nullable[map[string]any] `json:"d,omitzero"`
-	}
-	in := []byte(`{"a":"2025-01-14T09:30:12Z","b":null,"c":12,"d":{"k":"v"}}`)
-	b.ReportAllocs()
-	for b.Loop() {
-		var r rec
-		if err := json.Unmarshal(in, &r); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

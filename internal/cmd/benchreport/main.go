@@ -132,7 +132,7 @@ func writeReport(w io.Writer, r results, info reportInfo) {
 		"`BenchmarkListDataElements` / `…RawBaseline`: `listDataElements` returning 10,000 elements (~9 MB JSON) decoded into `DataElementListResponse`. Peak heap is sampled with `runtime/metrics` (`/memory/classes/heap/objects:bytes`, every 100 µs) during one extra call, above a base taken after a GC, with the result kept alive; \"decoded result\" is what is still live after a GC, \"beyond the result\" is peak minus that.",
 		"`BenchmarkListDataElementsGrowth/n=…`: the client's list call at 1k, 10k and 100k elements of the same shape.",
 		"`BenchmarkConcurrency` / `…RawBaseline`: 64 goroutines share 20,000 `getAgent` calls through one new client with the default transport; connections are counted on the server with a `ConnState` hook; goroutines are counted again after the server closes every connection.",
-		"`BenchmarkSSEDecode`, `BenchmarkUpload`, `BenchmarkDownload` and their baselines: the streaming benchmarks (see their doc comments).",
+		"`BenchmarkSSEDecode`, `BenchmarkUpload`, `BenchmarkDownload` and their baselines: the streaming benchmarks (see their doc comments). `BenchmarkSSEDecodeLongLine`: one 8 MiB `data:` line arriving in 16 KiB reads (the decoder has no line cap and searches each byte once).",
 	} {
 		fmt.Fprintf(w, "- %s\n", line)
 	}

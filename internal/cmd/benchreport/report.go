@@ -92,6 +92,7 @@ func rows(r results) []row {
 		row{"Cost growth: B/element at 100k ÷ at 1k", r.perElement(g(100_000), 100_000, "B/op"), r.perElement(g(1_000), 1_000, "B/op"), "≤ 1.1 (linear)", ratioAtMost(1.1)},
 		row{"SSE decode: throughput", r.get("BenchmarkSSEDecode", "events/s", "MB/s"), r.get("BenchmarkSSEDecodeNaiveBaseline", "events/s", "MB/s"), "≥ 1× naive", ratioAtLeast(1)},
 		row{"SSE decode: allocations", r.get("BenchmarkSSEDecode", "allocs/event", "allocs/op"), r.get("BenchmarkSSEDecodeNaiveBaseline", "allocs/event", "allocs/op"), "< naive", lessThanBaseline},
+		row{"SSE decode, one 8 MiB data line in 16 KiB reads: throughput", r.get("BenchmarkSSEDecodeLongLine", "MB/s"), value{}, "report (linear, no line cap)", nil},
 		row{"Upload 1 GiB: throughput", r.get("BenchmarkUpload", "MB/s"), r.get("BenchmarkUploadRawBaseline", "MB/s"), "≥ 0.9× raw", ratioAtLeast(0.9)},
 		row{"Upload 1 GiB: peak heap (MiB)", r.get("BenchmarkUpload", "peak-heap-MiB"), r.get("BenchmarkUploadRawBaseline", "peak-heap-MiB"), "≤ 32", atMost(32)},
 		row{"Download 1 GiB: throughput", r.get("BenchmarkDownload", "MB/s"), r.get("BenchmarkDownloadRawBaseline", "MB/s"), "≥ 0.9× raw", ratioAtLeast(0.9)},

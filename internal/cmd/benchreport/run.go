@@ -31,6 +31,7 @@ var groups = []group{
 	{[]string{"BenchmarkListDataElementsGrowth"}, "1s"}, // 100k elements take > 1 s, so run once
 	{[]string{"BenchmarkConcurrency", "BenchmarkConcurrencyRawBaseline"}, "1x"},
 	{[]string{"BenchmarkSSEDecode", "BenchmarkSSEDecodeNaiveBaseline"}, "1s"},
+	{[]string{"BenchmarkSSEDecodeLongLine"}, "1s"},
 	{[]string{"BenchmarkUpload", "BenchmarkUploadRawBaseline"}, "1x"},     // 1 GiB each
 	{[]string{"BenchmarkDownload", "BenchmarkDownloadRawBaseline"}, "1x"}, // 1 GiB each
 }
