@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -113,4 +114,60 @@ func TestAPIErrorRedactsAKeyEchoedInAHeader(t *testing.T) {
 			t.Errorf("%s shows the key: %s", verb, s)
 		}
 	}
+}
+
+// TestSuccessResponsesRedactAKeyEchoedInAHeader: the headers a caller gets
+// from a successful call (WithResponse, Download.Header, Stream.Response) never
+// hold the key, even when the server echoes it.
+func TestSuccessResponsesRedactAKeyEchoedInAHeader(t *testing.T) {
+	clearEnv(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", "you sent "+r.Header.Get(client.APIKeyHeader))
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/file"):
+			w.Header().Set("Content-Type", "application/zip")
+			_, _ = w.Write([]byte("PK"))
+		case strings.HasSuffix(r.URL.Path, "/progress"):
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = io.WriteString(w, "event: complete\ndata: {}\n\n")
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(agentBody)
+		}
+	}))
+	defer srv.Close()
+	c, err := client.New(client.WithAPIKey(printedKey), client.WithBaseURL(srv.URL+"/v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	check := func(what string, h http.Header, whole any) {
+		t.Helper()
+		if got := h.Get("X-Echo"); got != "you sent [REDACTED]" {
+			t.Errorf("%s: X-Echo = %q, want the key redacted", what, got)
+		}
+		if s := fmt.Sprintf("%+v", whole); strings.Contains(s, printedKey) {
+			t.Errorf("%s: %%+v shows the key: %s", what, s)
+		}
+	}
+
+	var resp *http.Response
+	if _, err := c.Agents.GetAgent(ctx, "a", client.WithResponse(&resp)); err != nil {
+		t.Fatal(err)
+	}
+	check("WithResponse", resp.Header, resp.Header)
+
+	dl, err := c.DatasourceDownloads.DownloadFile(ctx, "ds", "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dl.Close()
+	check("Download", dl.Header, dl)
+
+	st, err := c.FileUpload.StreamUploadProgress(ctx, "up")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	check("Stream", st.Response().Header, st.Response().Header)
 }

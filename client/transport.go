@@ -87,6 +87,10 @@ func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// resp.Request would be the clone, key and all: hand back the
 		// request as the caller made it, so a logged response shows no key.
 		resp.Request = req
+		// A server that echoes the key in a header must not hand it to
+		// whatever the caller does with the headers (Download.Header,
+		// Stream.Response, WithResponse, APIError.Header).
+		resp.Header = redactHeader(resp.Header, t.apiKey.value())
 	}
 	return resp, err
 }
