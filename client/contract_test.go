@@ -101,7 +101,7 @@ func TestContractScenario(t *testing.T) {
 
 	sess, err := c.Agents.CreateSessionByName(ctx, agent.Name, &client.CreateSessionRequest{})
 	must(t, err)
-	_, err = c.Agents.CreateSession(ctx, agent.Id, client.CreateSessionRequest{})
+	_, err = c.Agents.CreateSession(ctx, agent.Id, &client.CreateSessionRequest{})
 	must(t, err)
 	sessions, err := c.Agents.ListSessions(ctx, agent.Id, nil)
 	must(t, err)

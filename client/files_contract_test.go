@@ -66,7 +66,7 @@ func TestContractFiles(t *testing.T) {
 	// The chat stream, token by token.
 	agent, err := c.Agents.CreateAgent(ctx, client.CreateAgentDefinitionRequest{DisplayName: "bot", Instructions: "x"})
 	must(t, err)
-	sess, err := c.Agents.CreateSession(ctx, agent.Id, client.CreateSessionRequest{})
+	sess, err := c.Agents.CreateSession(ctx, agent.Id, &client.CreateSessionRequest{})
 	must(t, err)
 	chat, err := c.Sessions.SendChatMessageStream(ctx, sess.SessionId, &client.SendChatMessageStreamForm{
 		UserMessage: ptr("hello there"), IncludeToolActivity: ptr(true)})
@@ -129,7 +129,7 @@ func TestContractFiles(t *testing.T) {
 	}
 
 	// Download: job, progress stream, streamed zip.
-	dj, err := c.DatasourceDownloads.CreateDownloadJob(ctx, ds.Id, client.DownloadJobRequest{})
+	dj, err := c.DatasourceDownloads.CreateDownloadJob(ctx, ds.Id, nil)
 	must(t, err)
 	dps, err := c.DatasourceDownloads.StreamDownloadProgress(ctx, ds.Id, dj.JobId)
 	must(t, err)
@@ -147,7 +147,7 @@ func TestContractFiles(t *testing.T) {
 	if want := "notes.txt=line one\nline two\n|résumé \"final\".md=# CV\n"; entries != want {
 		t.Errorf("zip entries %q, want %q", entries, want)
 	}
-	d2, err := c.DatasourceDownloads.ProcessDownload(ctx, ds.Id, client.DownloadJobRequest{})
+	d2, err := c.DatasourceDownloads.ProcessDownload(ctx, ds.Id, &client.DownloadJobRequest{})
 	must(t, err)
 	if got := readZip(t, d2); got != entries {
 		t.Errorf("processDownload zip %q", got)

@@ -249,7 +249,18 @@ func checkNullableFields(t *testing.T, bt reflect.Type) int {
 	return n
 }
 
-func TestWireCreateSessionByNameBodies(t *testing.T) {
+// TestWireOptionalBodies: createSessionByName and createSession take no
+// body (nil, sent as JSON null, which the spec allows), an empty body or a
+// full one.
+func TestWireOptionalBodies(t *testing.T) {
+	calls := map[string]func(*client.Client, *client.CreateSessionRequest) (*client.CreateSessionResponse, error){
+		"createSessionByName": func(c *client.Client, b *client.CreateSessionRequest) (*client.CreateSessionResponse, error) {
+			return c.Agents.CreateSessionByName(context.Background(), "support-bot", b)
+		},
+		"createSession": func(c *client.Client, b *client.CreateSessionRequest) (*client.CreateSessionResponse, error) {
+			return c.Agents.CreateSession(context.Background(), "agt_1", b)
+		},
+	}
 	for _, tc := range []struct {
 		name string
 		body *client.CreateSessionRequest
@@ -267,23 +278,38 @@ func TestWireCreateSessionByNameBodies(t *testing.T) {
 		}, `{"execution_policy_ids":["pol-1"],"initial_context":{"user":"u1"},"max_iterations_per_user_message":0,"message_wait_timeout_seconds":30,"prompt":"hello"}`},
 		{"null fields", &client.CreateSessionRequest{Prompt: client.Null[string]()}, `{"prompt":null}`},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c, rec := wireServer(t, 201, "application/json", `{"session_id":"s-1"}`)
-			got, err := c.Agents.CreateSessionByName(context.Background(), "support-bot", tc.body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.SessionId != "s-1" {
-				t.Errorf("SessionId = %q", got.SessionId)
-			}
-			body := rec.body
-			if tc.body != nil {
-				body = canonicalJSON(t, body)
-			}
-			if body != tc.want {
-				t.Errorf("body = %s, want %s", rec.body, tc.want)
-			}
-		})
+		for op, call := range calls {
+			t.Run(op+"/"+tc.name, func(t *testing.T) {
+				c, rec := wireServer(t, 201, "application/json", `{"session_id":"s-1"}`)
+				got, err := call(c, tc.body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.SessionId != "s-1" {
+					t.Errorf("SessionId = %q", got.SessionId)
+				}
+				body := rec.body
+				if tc.body != nil {
+					body = canonicalJSON(t, body)
+				}
+				if body != tc.want {
+					t.Errorf("body = %s, want %s", rec.body, tc.want)
+				}
+			})
+		}
+	}
+	// createDownloadJob: no body exports everything.
+	for _, tc := range []struct {
+		body *client.DownloadJobRequest
+		want string
+	}{{nil, `null`}, {&client.DownloadJobRequest{}, `{}`}} {
+		c, rec := wireServer(t, 201, "application/json", `{"job_id":"dl-1","status":"pending"}`)
+		if _, err := c.DatasourceDownloads.CreateDownloadJob(context.Background(), "ds_1", tc.body); err != nil {
+			t.Fatal(err)
+		}
+		if rec.body != tc.want {
+			t.Errorf("createDownloadJob body = %s, want %s", rec.body, tc.want)
+		}
 	}
 }
 

@@ -209,7 +209,7 @@ func (s *AgentsService) CreateAgent(ctx context.Context, body CreateAgentDefinit
 // CreateSession calls createSession: Create Session.
 //
 // POST /agents/{agent_id}/sessions → 201 application/json.
-func (s *AgentsService) CreateSession(ctx context.Context, agentID string, body CreateSessionRequest, opts ...Option) (*CreateSessionResponse, error) {
+func (s *AgentsService) CreateSession(ctx context.Context, agentID string, body *CreateSessionRequest, opts ...Option) (*CreateSessionResponse, error) {
 	return callJSON[CreateSessionResponse](ctx, s.client, operations["createSession"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
 		return g.CreateSession(ctx, agentID, body, edit)
 	})
@@ -544,7 +544,7 @@ func (s *DataElementsService) UpdateDataElement(ctx context.Context, datasourceI
 // CreateDownloadJob calls createDownloadJob: Create Download Job (async).
 //
 // POST /datasources/{datasource_id}/downloads → 201 application/json.
-func (s *DatasourceDownloadsService) CreateDownloadJob(ctx context.Context, datasourceID string, body DownloadJobRequest, opts ...Option) (*DownloadJobResponse, error) {
+func (s *DatasourceDownloadsService) CreateDownloadJob(ctx context.Context, datasourceID string, body *DownloadJobRequest, opts ...Option) (*DownloadJobResponse, error) {
 	return callJSON[DownloadJobResponse](ctx, s.client, operations["createDownloadJob"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
 		return g.CreateDownloadJob(ctx, datasourceID, body, edit)
 	})
@@ -562,7 +562,7 @@ func (s *DatasourceDownloadsService) DownloadFile(ctx context.Context, datasourc
 // ProcessDownload calls processDownload: Process Download (sync).
 //
 // POST /datasources/{datasource_id}/downloads/process → 200 application/zip.
-func (s *DatasourceDownloadsService) ProcessDownload(ctx context.Context, datasourceID string, body DownloadJobRequest, opts ...Option) (*Download, error) {
+func (s *DatasourceDownloadsService) ProcessDownload(ctx context.Context, datasourceID string, body *DownloadJobRequest, opts ...Option) (*Download, error) {
 	return callDownload(ctx, s.client, operations["processDownload"], opts, func(ctx context.Context, g *generated.Client, edit generated.RequestEditorFn) (*http.Response, error) {
 		return g.ProcessDownload(ctx, datasourceID, body, edit)
 	})

@@ -2171,7 +2171,7 @@ type ListSessionsParams struct {
 }
 
 // CreateSessionJSONBody defines parameters for CreateSession.
-type CreateSessionJSONBody = CreateSessionRequest
+type CreateSessionJSONBody = *CreateSessionRequest
 
 // ListAgentVersionsParams defines parameters for ListAgentVersions.
 type ListAgentVersionsParams struct {
@@ -2259,10 +2259,10 @@ type SearchDataElementsParams struct {
 }
 
 // CreateDownloadJobJSONBody defines parameters for CreateDownloadJob.
-type CreateDownloadJobJSONBody = DownloadJobRequest
+type CreateDownloadJobJSONBody = *DownloadJobRequest
 
 // ProcessDownloadJSONBody defines parameters for ProcessDownload.
-type ProcessDownloadJSONBody = DownloadJobRequest
+type ProcessDownloadJSONBody = *DownloadJobRequest
 
 // ListTablesParams defines parameters for ListTables.
 type ListTablesParams struct {

@@ -42,7 +42,7 @@ func (h *handlers) exportFiles(datasourceID string, body *generated.DownloadJobR
 func (h *handlers) CreateDownloadJob(_ context.Context, req generated.CreateDownloadJobRequestObject) (generated.CreateDownloadJobResponseObject, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	files, err := h.exportFiles(req.DatasourceId, req.Body)
+	files, err := h.exportFiles(req.DatasourceId, optionalBody(req.Body))
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (h *handlers) DownloadFile(ctx context.Context, req generated.DownloadFileR
 // ProcessDownload exports the datasource's content as a zip in one call.
 func (h *handlers) ProcessDownload(ctx context.Context, req generated.ProcessDownloadRequestObject) (generated.ProcessDownloadResponseObject, error) {
 	h.mu.Lock()
-	files, err := h.exportFiles(req.DatasourceId, req.Body)
+	files, err := h.exportFiles(req.DatasourceId, optionalBody(req.Body))
 	h.mu.Unlock()
 	if err != nil {
 		return nil, err

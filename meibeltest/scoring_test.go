@@ -25,7 +25,7 @@ func TestConfidenceScoring(t *testing.T) {
 
 	// Session A: a prompt and two chat messages (3 turns); B: one; Other: one.
 	prompts := []string{"hello", "what is Meibel?", "thanks"}
-	a, err := c.Agents.CreateSession(ctx, echo, client.CreateSessionRequest{Prompt: client.Value(prompts[0])})
+	a, err := c.Agents.CreateSession(ctx, echo, &client.CreateSessionRequest{Prompt: client.Value(prompts[0])})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +34,8 @@ func TestConfidenceScoring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	b, _ := c.Agents.CreateSession(ctx, echo, client.CreateSessionRequest{Prompt: client.Value("second session")})
-	o, _ := c.Agents.CreateSession(ctx, other, client.CreateSessionRequest{Prompt: client.Value("hi")})
+	b, _ := c.Agents.CreateSession(ctx, echo, &client.CreateSessionRequest{Prompt: client.Value("second session")})
+	o, _ := c.Agents.CreateSession(ctx, other, &client.CreateSessionRequest{Prompt: client.Value("hi")})
 
 	all, err := c.ConfidenceScoring.ListScoringJobs(ctx, nil)
 	if err != nil {

@@ -65,7 +65,7 @@ func (h *handlers) CreateSession(_ context.Context, req generated.CreateSessionR
 	if v == nil {
 		v = a.current()
 	}
-	ss := h.startSession(a, v, req.Body)
+	ss := h.startSession(a, v, optionalBody(req.Body))
 	return generated.CreateSession201JSONResponse{SessionId: ss.id}, nil
 }
 
@@ -83,11 +83,7 @@ func (h *handlers) CreateSessionByName(_ context.Context, req generated.CreateSe
 	if v == nil {
 		return nil, notFound("no published version of agent %q", req.Name)
 	}
-	var body *generated.CreateSessionRequest
-	if req.Body != nil {
-		body = *req.Body
-	}
-	ss := h.startSession(a, v, body)
+	ss := h.startSession(a, v, optionalBody(req.Body))
 	return generated.CreateSessionByName201JSONResponse{SessionId: ss.id}, nil
 }
 
@@ -230,4 +226,13 @@ func (h *handlers) GetSessionMessages(_ context.Context, req generated.GetSessio
 		AgentId: nullable.NewNullableWithValue(s.agentID), AgentName: nullable.NewNullableWithValue(s.agentName),
 		Version: nullable.NewNullableWithValue(s.version), Messages: items,
 	}, nil
+}
+
+// optionalBody is the body of an operation whose body may be absent or JSON
+// null (a pointer to a pointer in the strict server): nil for both.
+func optionalBody[T any](b **T) *T {
+	if b == nil {
+		return nil
+	}
+	return *b
 }

@@ -121,7 +121,7 @@ func parseWithTrace(ctx context.Context, s *state) error {
 }
 
 func downloadExport(ctx context.Context, s *state) error {
-	job, err := s.c.DatasourceDownloads.CreateDownloadJob(ctx, s.datasourceID, client.DownloadJobRequest{})
+	job, err := s.c.DatasourceDownloads.CreateDownloadJob(ctx, s.datasourceID, nil)
 	if err != nil {
 		return err
 	}
