@@ -67,6 +67,9 @@ func (c *Client) callSettings(op *operation, opts []Option) (settings, error) {
 		if o.clientOnly {
 			return s, fmt.Errorf("meibel: %s: option %s configures a client; pass it to client.New, not to a call", op.ID, o.name)
 		}
+		if o.err != nil {
+			return s, fmt.Errorf("meibel: %s: %w", op.ID, o.err)
+		}
 		o.apply(&s)
 	}
 	return s, nil

@@ -45,6 +45,9 @@ func New(opts ...Option) (*Client, error) {
 		if o.apply == nil {
 			return nil, errors.New("meibel: New: zero Option value; build options with the client.With... functions")
 		}
+		if o.err != nil {
+			return nil, fmt.Errorf("meibel: New: %w", o.err)
+		}
 		o.apply(&s)
 	}
 

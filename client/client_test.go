@@ -42,6 +42,10 @@ func TestNewConfigErrors(t *testing.T) {
 		{"option named in the error", []client.Option{client.WithAPIKey("k"), client.WithBaseURL("/v2")}, []string{"(from client.WithBaseURL)"}},
 		{"bad MEIBEL_BASE_URL", []client.Option{client.WithAPIKey("k")}, []string{"invalid base URL", "(from MEIBEL_BASE_URL)"}},
 		{"bad MEIBEL_ENVIRONMENT", []client.Option{client.WithAPIKey("k")}, []string{`unknown server "staging"`, "(from MEIBEL_ENVIRONMENT)"}},
+		{"user agent with newline", []client.Option{client.WithAPIKey("k"), client.WithUserAgent("svc/1\r\nX: y")}, []string{"WithUserAgent", "not allowed in an HTTP header"}},
+		{"header name with a space", []client.Option{client.WithAPIKey("k"), client.WithHeader("X Trace", "1")}, []string{`WithHeader("X Trace"`, "not a valid header name"}},
+		{"empty header name", []client.Option{client.WithAPIKey("k"), client.WithHeader("", "1")}, []string{`WithHeader(""`, "not a valid header name"}},
+		{"header value with newline", []client.Option{client.WithAPIKey("k"), client.WithHeader("X-Trace", "a\nb")}, []string{`WithHeader("X-Trace"`, "not allowed in an HTTP header"}},
 	}
 	env := map[string][2]string{
 		"bad MEIBEL_BASE_URL":    {client.EnvBaseURL, "not a url"},
@@ -111,7 +115,10 @@ func TestServerSelection(t *testing.T) {
 	}{
 		{"default is production", nil, nil, "https://api.meibel.ai/v2"},
 		{"by name", nil, []client.Option{client.WithServer("development")}, "https://api.dev.meibel.ai/v2"},
-		{"alias", nil, []client.Option{client.WithServer("local")}, "http://localhost:8000/v2"},
+		{"local", nil, []client.Option{client.WithServer("local")}, "http://localhost:8000/v2"},
+		{"alias prod", nil, []client.Option{client.WithServer("prod")}, "https://api.meibel.ai/v2"},
+		{"alias dev", nil, []client.Option{client.WithServer("dev")}, "https://api.dev.meibel.ai/v2"},
+		{"alias localhost", nil, []client.Option{client.WithServer("localhost")}, "http://localhost:8000/v2"},
 		{"custom URL, trailing slash dropped", nil, []client.Option{client.WithBaseURL("http://127.0.0.1:9999/v2/")}, "http://127.0.0.1:9999/v2"},
 		{"env environment", map[string]string{client.EnvEnvironment: "dev"}, nil, "https://api.dev.meibel.ai/v2"},
 		{"env base URL wins over env environment", map[string]string{client.EnvEnvironment: "dev", client.EnvBaseURL: "http://127.0.0.1:1/v2"}, nil, "http://127.0.0.1:1/v2"},
@@ -186,5 +193,11 @@ func TestCallRejectsClientOnlyOption(t *testing.T) {
 	_, err = c.Agents.GetAgent(context.Background(), "a", client.WithBaseURL("http://other"))
 	if err == nil || !strings.Contains(err.Error(), "getAgent: option WithBaseURL configures a client") {
 		t.Fatalf("err = %v", err)
+	}
+	// A bad per-call header is refused before anything is sent (the base URL
+	// above refuses connections, so a sent request would fail differently).
+	_, err = c.Agents.GetAgent(context.Background(), "a", client.WithHeader("X-Trace", "a\r\nX-Evil: 1"))
+	if err == nil || !strings.Contains(err.Error(), `meibel: getAgent: WithHeader("X-Trace", …)`) {
+		t.Fatalf("bad per-call header: err = %v", err)
 	}
 }

@@ -251,6 +251,7 @@ type DecodeError struct {
 	Err         error
 }
 
+// Error names the operation, the status, the content type and the problem.
 func (e *DecodeError) Error() string {
 	ct := e.ContentType
 	if ct == "" {
@@ -259,6 +260,7 @@ func (e *DecodeError) Error() string {
 	return fmt.Sprintf("meibel: %s: %d %s with %s: %v", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), ct, e.Err)
 }
 
+// Unwrap returns the underlying decoding or read error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // drainAndClose reads a bounded remainder of body so the connection can be

@@ -1,7 +1,9 @@
 package client
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -12,6 +14,7 @@ import (
 type Option struct {
 	name       string
 	clientOnly bool
+	err        error // a bad argument, reported by New or the call
 	apply      func(*settings)
 }
 
@@ -66,13 +69,24 @@ func WithHTTPClient(hc *http.Client) Option {
 // WithUserAgent adds a product token (e.g. "my-service/1.2") in front of the
 // library's own User-Agent.
 func WithUserAgent(product string) Option {
-	return Option{name: "WithUserAgent", clientOnly: true, apply: func(s *settings) { s.userAgent = product }}
+	var err error
+	if !validHeaderValue(product) {
+		err = fmt.Errorf("WithUserAgent(%q): contains characters not allowed in an HTTP header (e.g. a newline)", product)
+	}
+	return Option{name: "WithUserAgent", clientOnly: true, err: err, apply: func(s *settings) { s.userAgent = product }}
 }
 
 // WithHeader sets an extra request header, on every call (with New) or on one
 // call. It cannot override Meibel-API-Key or User-Agent.
 func WithHeader(key, value string) Option {
-	return Option{name: "WithHeader", apply: func(s *settings) {
+	var err error
+	switch {
+	case !validHeaderName(key):
+		err = fmt.Errorf("WithHeader(%q, …): %q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~, not empty)", key, key)
+	case !validHeaderValue(value):
+		err = fmt.Errorf("WithHeader(%q, …): the value contains characters not allowed in an HTTP header (e.g. a newline)", key)
+	}
+	return Option{name: "WithHeader", err: err, apply: func(s *settings) {
 		if s.headers == nil {
 			s.headers = http.Header{}
 		}
@@ -94,4 +108,11 @@ func WithTimeout(d time.Duration) Option {
 // been consumed by the time the call returns.
 func WithResponse(dst **http.Response) Option {
 	return Option{name: "WithResponse", apply: func(s *settings) { s.response = dst }}
+}
+
+// validHeaderName reports whether k is an HTTP field name (an RFC 9110 token).
+func validHeaderName(k string) bool {
+	return k != "" && strings.IndexFunc(k, func(r rune) bool {
+		return r >= 0x80 || !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
+	}) < 0
 }

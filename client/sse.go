@@ -35,6 +35,7 @@ type EventTooLargeError struct {
 	Limit int // the maximum event size in bytes
 }
 
+// Error says the limit and how to raise it.
 func (e *EventTooLargeError) Error() string {
 	return fmt.Sprintf("meibel: server-sent event larger than the %d-byte maximum (see Stream.SetMaxEventSize)", e.Limit)
 }

@@ -21,6 +21,7 @@ type StreamError struct {
 	Event Event
 }
 
+// Error is the in-stream error event as one line.
 func (e *StreamError) Error() string {
 	msg := e.Message
 	if msg == "" {
