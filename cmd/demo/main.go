@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -56,7 +57,9 @@ func run(out io.Writer) int {
 	defer stop()
 	fmt.Fprintf(out, "Meibel v2 Go client demo (meibel-go %s)\n%s\n\n", client.Version, where)
 
-	s := &state{c: c, local: local, out: out, run: time.Now().UTC().Format("20060102-150405")}
+	// Names are unique per run (the time, plus random hex for two runs in
+	// the same second), so the demo can run again against the same server.
+	s := &state{c: c, local: local, out: out, run: time.Now().UTC().Format("20060102-150405") + fmt.Sprintf("-%04x", rand.N(0x10000))}
 	steps := scenario()
 	for i, st := range steps {
 		fmt.Fprintf(out, "[%d/%d] %s\n", i+1, len(steps), st.title)
