@@ -122,7 +122,7 @@ func (c *Client) send(ctx context.Context, op *operation, opts []Option, fn send
 		e.waitRefused, e.maxRetryWait = st.waitRefused.Load(), s.policy.maxRetryWait
 		return nil, e
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel, attempts: max(int(st.attempts.Load()), 1)}
 	return resp, nil
 }
 
@@ -142,7 +142,8 @@ func untilHeaders(parent context.Context, d time.Duration) (ctx context.Context,
 // cancelOnClose releases the call's context when the body is closed.
 type cancelOnClose struct {
 	io.ReadCloser
-	cancel context.CancelFunc
+	cancel   context.CancelFunc
+	attempts int // attempts the call made, for a DecodeError
 }
 
 func (b *cancelOnClose) Close() error {
@@ -170,7 +171,7 @@ func callJSONValue[T any](ctx context.Context, c *Client, op *operation, opts []
 	}
 	defer drainAndClose(resp.Body)
 	if err := decodeJSON(resp, &out); err != nil {
-		return out, &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
+		return out, newDecodeError(op, resp, err)
 	}
 	return out, nil
 }

@@ -41,7 +41,7 @@ func callDownload(ctx context.Context, c *Client, op *operation, opts []Option, 
 	ct := resp.Header.Get("Content-Type")
 	if mediaType, _, _ := mime.ParseMediaType(ct); mediaType == "text/html" || mediaType == "application/json" {
 		drainAndClose(resp.Body)
-		return nil, &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: ct, Err: fmt.Errorf("expected a file (%s), not %s", op.ContentType, mediaType)}
+		return nil, newDecodeError(op, resp, fmt.Errorf("expected a file (%s), not %s", op.ContentType, mediaType))
 	}
 	d := &Download{
 		ReadCloser:    resp.Body,

@@ -248,16 +248,33 @@ type DecodeError struct {
 	Operation   string
 	StatusCode  int
 	ContentType string
-	Err         error
+	// Attempts is how many attempts the call made (the last one got this
+	// response; earlier ones were retried).
+	Attempts int
+	Err      error
 }
 
-// Error names the operation, the status, the content type and the problem.
+// newDecodeError describes resp, the response of a call made by send.
+func newDecodeError(op *operation, resp *http.Response, err error) *DecodeError {
+	e := &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Attempts: 1, Err: err}
+	if b, ok := resp.Body.(*cancelOnClose); ok {
+		e.Attempts = b.attempts
+	}
+	return e
+}
+
+// Error names the operation, the status, the content type and the problem,
+// and the number of attempts when the call was retried.
 func (e *DecodeError) Error() string {
 	ct := e.ContentType
 	if ct == "" {
 		ct = "no content type"
 	}
-	return fmt.Sprintf("meibel: %s: %d %s with %s: %v", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), ct, e.Err)
+	after := ""
+	if e.Attempts > 1 {
+		after = fmt.Sprintf(" (attempt %d)", e.Attempts)
+	}
+	return fmt.Sprintf("meibel: %s: %d %s with %s%s: %v", e.Operation, e.StatusCode, http.StatusText(e.StatusCode), ct, after, e.Err)
 }
 
 // Unwrap returns the underlying decoding or read error.

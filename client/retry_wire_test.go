@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -63,5 +64,35 @@ func TestWithMaxRetryWait(t *testing.T) {
 	_, err = c.Agents.GetAgent(context.Background(), "a", client.WithMaxRetryWait(2*time.Second), client.WithRetries(1))
 	if !errors.As(err, &apiErr) || n.Load() != 2 || apiErr.Attempts != 2 || strings.Contains(err.Error(), "not retried") {
 		t.Fatalf("err = %v after %d requests; want 2 attempts, the second after the 1s wait", err, n.Load())
+	}
+}
+
+// TestDecodeErrorAfterRetriesSaysTheAttempt: when a retried call finally gets
+// a success it cannot decode, the error says which attempt that was.
+func TestDecodeErrorAfterRetriesSaysTheAttempt(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) < 3 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"id": "agt_1", "na`)
+	}))
+	defer srv.Close()
+	c, err := client.New(client.WithAPIKey("k"), client.WithBaseURL(srv.URL+"/v2"), client.WithRetryBackoff(time.Millisecond, 5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Agents.GetAgent(context.Background(), "agt_1")
+	var de *client.DecodeError
+	if !errors.As(err, &de) || de.Attempts != 3 || !strings.Contains(err.Error(), "(attempt 3)") || !strings.Contains(err.Error(), "truncated JSON") {
+		t.Fatalf("err = %v (DecodeError %+v), want a truncated-JSON DecodeError naming attempt 3", err, de)
+	}
+	// A call that was not retried says nothing about attempts.
+	n.Store(2)
+	_, err = c.Agents.GetAgent(context.Background(), "agt_1")
+	if !errors.As(err, &de) || de.Attempts != 1 || strings.Contains(err.Error(), "attempt") {
+		t.Fatalf("first-attempt decode error: %v (Attempts %d)", err, de.Attempts)
 	}
 }

@@ -185,5 +185,5 @@ func expectEventStream(op *operation, resp *http.Response) error {
 		return nil
 	}
 	drainAndClose(resp.Body)
-	return &DecodeError{Operation: op.ID, StatusCode: resp.StatusCode, ContentType: ct, Err: errors.New("expected a text/event-stream body")}
+	return newDecodeError(op, resp, errors.New("expected a text/event-stream body"))
 }
