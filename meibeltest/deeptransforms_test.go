@@ -7,13 +7,13 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/meibel-ai/meibel-go/client"
 )
 
 func TestDeepTransform(t *testing.T) {
-	_, ts := NewHTTPTest(t)
+	slowJobs(t)
+	srv, ts := NewHTTPTest(t)
 	c := newClient(t, ts)
 	ctx := context.Background()
 
@@ -35,7 +35,7 @@ func TestDeepTransform(t *testing.T) {
 	_, err = c.Documents.DownloadDeepTransformArtifact(ctx, sub.JobId, "result.json")
 	wantStatus(t, err, 409)
 
-	time.Sleep(DeepTransformDuration)
+	finishJobs(srv)
 	job, err := c.Documents.GetDeepTransformStatus(ctx, sub.JobId)
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +103,7 @@ func TestDeepTransform(t *testing.T) {
 }
 
 func TestDeepTransformFromDocument(t *testing.T) {
-	_, ts := NewHTTPTest(t)
+	srv, ts := NewHTTPTest(t)
 	c := newClient(t, ts)
 	ctx := context.Background()
 	doc, err := c.Documents.ProcessDocument(ctx, nil, &client.ProcessDocumentForm{File: client.NewFile("invoice.txt", strings.NewReader(invoiceText), "")})
@@ -117,7 +117,7 @@ func TestDeepTransformFromDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(DeepTransformDuration)
+	finishJobs(srv)
 	dl, err := c.Documents.DownloadDeepTransformArtifact(ctx, sub.JobId, "result.json")
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/meibel-ai/meibel-go/client"
 )
@@ -119,5 +120,29 @@ func wantStatus(t *testing.T, err error, status int) {
 	var ae *client.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != status {
 		t.Fatalf("error %v, want status %d", err, status)
+	}
+}
+
+// slowJobs keeps document and deep-transform jobs running (for an hour) in
+// this test, so that a check of the running phase does not race the clock
+// on a loaded machine; finishJobs then completes them. Call it before the
+// server starts: the durations are package variables its handlers read.
+func slowJobs(t *testing.T) {
+	t.Helper()
+	parse, deep := ParseDuration, DeepTransformDuration
+	ParseDuration, DeepTransformDuration = time.Hour, time.Hour
+	t.Cleanup(func() { ParseDuration, DeepTransformDuration = parse, deep })
+}
+
+// finishJobs ages every document and deep-transform job of s past its
+// duration, under the lock its handlers take.
+func finishJobs(s *Server) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	for _, j := range s.store.deep {
+		j.created = j.created.Add(-2 * time.Hour)
+	}
+	for _, j := range s.store.files.documents {
+		j.created = j.created.Add(-2 * time.Hour)
 	}
 }

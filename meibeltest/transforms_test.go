@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/meibel-ai/meibel-go/client"
 )
@@ -71,7 +70,8 @@ func TestTransformDocument(t *testing.T) {
 }
 
 func TestSubmitDocumentTransform(t *testing.T) {
-	_, ts := NewHTTPTest(t)
+	slowJobs(t)
+	srv, ts := NewHTTPTest(t)
 	c := newClient(t, ts)
 	ctx := context.Background()
 	sub, err := c.Documents.SubmitDocumentTransform(ctx, &client.SubmitDocumentTransformForm{
@@ -84,7 +84,7 @@ func TestSubmitDocumentTransform(t *testing.T) {
 		t.Fatalf("status %+v %v", st, err)
 	}
 	expect(t, do(t, ts, "GET", "/documents/"+sub.ExecutionId+"/result", nil), 409)
-	time.Sleep(ParseDuration)
+	finishJobs(srv)
 	if st, _ = c.Documents.GetDocumentStatus(ctx, sub.ExecutionId); st.Status != "completed" {
 		t.Fatalf("status %s", st.Status)
 	}
