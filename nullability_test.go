@@ -107,3 +107,46 @@ func TestNullableFieldsOmitZero(t *testing.T) {
 		t.Errorf("found %d nullable fields; the spec has over 300: the walk is broken", checked)
 	}
 }
+
+// TestNoNumberUnions checks that every number-or-integer property (anyOf
+// [number, integer]) is a plain float64: oapi-codegen would otherwise make
+// a union type whose As... methods return numbers, which the overlay's
+// float64 targets prevent.
+func TestNoNumberUnions(t *testing.T) {
+	f := parseGenerated(t)
+	// Numeric types: the basic ones, and aliases of them (a union's variants
+	// are named like AgentDetailResponseTemperature0 = float64).
+	numeric := map[string]bool{"float64": true, "float32": true, "int": true}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if ts, ok := n.(*ast.TypeSpec); ok && ts.Assign.IsValid() {
+			if id, ok := ts.Type.(*ast.Ident); ok && numeric[id.Name] {
+				numeric[ts.Name.Name] = true
+			}
+		}
+		return true
+	})
+	// A union whose every As... variant is numeric is a number-or-integer
+	// union; others (string or integer, such as a validation error's loc)
+	// stay unions.
+	variants, numericVariants := map[string]int{}, map[string]int{}
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || !strings.HasPrefix(fn.Name.Name, "As") || fn.Type.Results == nil {
+			continue
+		}
+		recv, ok := fn.Recv.List[0].Type.(*ast.Ident)
+		if !ok {
+			continue
+		}
+		variants[recv.Name]++
+		if id, ok := fn.Type.Results.List[0].Type.(*ast.Ident); ok && numeric[id.Name] {
+			numericVariants[recv.Name]++
+		}
+	}
+	for union, n := range variants {
+		if numericVariants[union] == n {
+			t.Errorf("%s is a number-or-integer union; add its property to the float64 targets in oapi-codegen.overlay.yaml", union)
+		}
+	}
+	t.Logf("%d unions, none of numbers only", len(variants))
+}

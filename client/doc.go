@@ -76,7 +76,8 @@
 // In a response, ValueOf(f) returns the value and whether there is one;
 // f.IsNull() tells an explicit null from a missing field (!f.IsSpecified()).
 // Numbers the spec types as number-or-integer (temperature, scores) are
-// NumberUnion types: read them with NumberValue, build them with NumberOf.
+// plain float64: agent.Temperature, or Value(0.7) in a request (write
+// Value(2.0), not Value(2), which would be a Nullable[int]).
 //
 // # Retries, timeouts and key safety
 //

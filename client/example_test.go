@@ -158,7 +158,7 @@ func ExampleAPIError() {
 	_, err := c.Agents.CreateAgent(ctx, client.CreateAgentDefinitionRequest{
 		DisplayName:  "Too hot",
 		Instructions: "Help.",
-		Temperature:  client.Value(client.NumberOf[client.CreateAgentDefinitionRequest_Temperature](5)),
+		Temperature:  client.Value(5.0),
 	})
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && errors.Is(err, client.ErrValidation) {
@@ -208,10 +208,10 @@ func ExampleValue() {
 	}
 
 	_, err = c.Agents.UpdateAgent(context.Background(), "ag_1", client.UpdateAgentDefinitionRequest{
-		Description: client.Value(""),                                                                    // set to ""
-		MaxTokens:   client.Value(0),                                                                     // set to 0
-		Icon:        client.Null[string](),                                                               // cleared
-		Temperature: client.Value(client.NumberOf[client.UpdateAgentDefinitionRequest_Temperature](0.2)), // a number-or-integer field
+		Description: client.Value(""),      // set to ""
+		MaxTokens:   client.Value(0),       // set to 0
+		Icon:        client.Null[string](), // cleared
+		Temperature: client.Value(0.2),     // a number-or-integer field
 		// every other field is absent: unchanged
 	})
 	if err != nil {
@@ -239,11 +239,7 @@ func ExampleValueOf() {
 	default:
 		fmt.Println("description: missing")
 	}
-	t, err := client.NumberValue(got.Temperature)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("temperature is a plain float64:", t >= 0)
+	fmt.Println("temperature is a plain float64:", got.Temperature >= 0)
 	// Output:
 	// description: null
 	// temperature is a plain float64: true

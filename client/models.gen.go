@@ -31,14 +31,11 @@ import "github.com/meibel-ai/meibel-go/generated"
 //   - Name string ("name", required)
 //   - ParentVersion Nullable[string] ("parent_version")
 //   - Tags []string ("tags", required)
-//   - Temperature AgentDetailResponse_Temperature ("temperature", required)
+//   - Temperature float64 ("temperature", required)
 //   - Tools []map[string]interface{} ("tools", required)
 //   - Type string ("type", required)
 //   - Version string ("version", required)
 type AgentDetailResponse = generated.AgentDetailResponse
-
-// AgentDetailResponse_Temperature defines model for AgentDetailResponse.Temperature.
-type AgentDetailResponse_Temperature = generated.AgentDetailResponse_Temperature
 
 // AgentExecutionDetailsResponse defines model for AgentExecutionDetailsResponse.
 //
@@ -415,14 +412,11 @@ type CreateAgentArtifactRequest = generated.CreateAgentArtifactRequest
 //   - LlmModel Nullable[string] ("llm_model")
 //   - MaxTokens Nullable[int] ("max_tokens")
 //   - Tags Nullable[[]string] ("tags")
-//   - Temperature Nullable[CreateAgentDefinitionRequest_Temperature] ("temperature"; ≥ 0; ≤ 2)
+//   - Temperature Nullable[float64] ("temperature"; ≥ 0; ≤ 2)
 //   - Tools Nullable[[]AgentToolDefinition] ("tools")
 //   - Type Nullable[string] ("type")
 //   - AdditionalProperties map[string]interface{}
 type CreateAgentDefinitionRequest = generated.CreateAgentDefinitionRequest
-
-// CreateAgentDefinitionRequest_Temperature defines model for CreateAgentDefinitionRequest.Temperature.
-type CreateAgentDefinitionRequest_Temperature = generated.CreateAgentDefinitionRequest_Temperature
 
 // CreateAgentResponse defines model for CreateAgentResponse.
 //
@@ -1350,19 +1344,13 @@ type RagConstraints = generated.RagConstraints
 // ScoreSummary defines model for ScoreSummary.
 //
 // Fields (JSON name):
-//   - AggregateScore Nullable[ScoreSummary_AggregateScore] ("aggregate_score")
+//   - AggregateScore Nullable[float64] ("aggregate_score")
 //   - JobIds Nullable[[]string] ("job_ids")
-//   - ModuleScores Nullable[map[string]ScoreSummary_ModuleScores] ("module_scores")
+//   - ModuleScores Nullable[map[string]float64] ("module_scores")
 //   - NJobsPerModule Nullable[map[string]int] ("n_jobs_per_module")
 //   - Status Nullable[string] ("status")
 //   - Turns Nullable[[]TurnSummary] ("turns")
 type ScoreSummary = generated.ScoreSummary
-
-// ScoreSummary_AggregateScore defines model for ScoreSummary.AggregateScore.
-type ScoreSummary_AggregateScore = generated.ScoreSummary_AggregateScore
-
-// ScoreSummary_ModuleScores defines model for ScoreSummary.ModuleScores.
-type ScoreSummary_ModuleScores = generated.ScoreSummary_ModuleScores
 
 // ScoringJobResponse defines model for ScoringJobResponse.
 //
@@ -1371,12 +1359,9 @@ type ScoreSummary_ModuleScores = generated.ScoreSummary_ModuleScores
 //   - Explanation Nullable[string] ("explanation")
 //   - JobId string ("job_id", required)
 //   - Module string ("module", required)
-//   - Score Nullable[ScoringJobResponse_Score] ("score")
+//   - Score Nullable[float64] ("score")
 //   - Status string ("status", required)
 type ScoringJobResponse = generated.ScoringJobResponse
-
-// ScoringJobResponse_Score defines model for ScoringJobResponse.Score.
-type ScoringJobResponse_Score = generated.ScoringJobResponse_Score
 
 // SearchDataElementsParams defines parameters for SearchDataElements.
 //
@@ -1434,14 +1419,11 @@ type SessionSummary = generated.SessionSummary
 //
 // Fields (JSON name):
 //   - DataElementId Nullable[string] ("data_element_id")
-//   - RelevanceScore Nullable[Source_RelevanceScore] ("relevance_score")
+//   - RelevanceScore Nullable[float64] ("relevance_score")
 //   - Snippet Nullable[string] ("snippet")
 //   - Title string ("title", required)
 //   - Url Nullable[string] ("url")
 type Source = generated.Source
-
-// Source_RelevanceScore defines model for Source.RelevanceScore.
-type Source_RelevanceScore = generated.Source_RelevanceScore
 
 // StatusEvent defines model for StatusEvent.
 //
@@ -1621,19 +1603,13 @@ type TriggerIngestResponse = generated.TriggerIngestResponse
 // TurnSummary defines model for TurnSummary.
 //
 // Fields (JSON name):
-//   - AggregateScore Nullable[TurnSummary_AggregateScore] ("aggregate_score")
+//   - AggregateScore Nullable[float64] ("aggregate_score")
 //   - JobIds Nullable[[]string] ("job_ids")
-//   - ModuleScores Nullable[map[string]TurnSummary_ModuleScores] ("module_scores")
+//   - ModuleScores Nullable[map[string]float64] ("module_scores")
 //   - NJobsPerModule Nullable[map[string]int] ("n_jobs_per_module")
 //   - Status Nullable[string] ("status")
 //   - Turn Nullable[int] ("turn")
 type TurnSummary = generated.TurnSummary
-
-// TurnSummary_AggregateScore defines model for TurnSummary.AggregateScore.
-type TurnSummary_AggregateScore = generated.TurnSummary_AggregateScore
-
-// TurnSummary_ModuleScores defines model for TurnSummary.ModuleScores.
-type TurnSummary_ModuleScores = generated.TurnSummary_ModuleScores
 
 // UpdateAgentArtifactRequest defines model for UpdateAgentArtifactRequest.
 //
@@ -1663,13 +1639,10 @@ type UpdateAgentArtifactRequest = generated.UpdateAgentArtifactRequest
 //   - LlmModel Nullable[string] ("llm_model")
 //   - MaxTokens Nullable[int] ("max_tokens")
 //   - Tags Nullable[[]string] ("tags")
-//   - Temperature Nullable[UpdateAgentDefinitionRequest_Temperature] ("temperature"; ≥ 0; ≤ 2)
+//   - Temperature Nullable[float64] ("temperature"; ≥ 0; ≤ 2)
 //   - Tools Nullable[[]AgentToolDefinition] ("tools")
 //   - Type Nullable[string] ("type")
 type UpdateAgentDefinitionRequest = generated.UpdateAgentDefinitionRequest
-
-// UpdateAgentDefinitionRequest_Temperature defines model for UpdateAgentDefinitionRequest.Temperature.
-type UpdateAgentDefinitionRequest_Temperature = generated.UpdateAgentDefinitionRequest_Temperature
 
 // UpdateAgentDefinitionResponse defines model for UpdateAgentDefinitionResponse.
 //

@@ -532,21 +532,10 @@ type AgentDetailResponse struct {
 	Name                string                             `json:"name"`
 	ParentVersion       nullable.Nullable[string]          `json:"parent_version,omitempty,omitzero"`
 	Tags                []string                           `json:"tags"`
-	Temperature         AgentDetailResponse_Temperature    `json:"temperature"`
+	Temperature         float64                            `json:"temperature"`
 	Tools               []map[string]interface{}           `json:"tools"`
 	Type                string                             `json:"type"`
 	Version             string                             `json:"version"`
-}
-
-// AgentDetailResponseTemperature0 defines model for AgentDetailResponse.Temperature.0.
-type AgentDetailResponseTemperature0 = float64
-
-// AgentDetailResponseTemperature1 defines model for AgentDetailResponse.Temperature.1.
-type AgentDetailResponseTemperature1 = int
-
-// AgentDetailResponse_Temperature defines model for AgentDetailResponse.Temperature.
-type AgentDetailResponse_Temperature struct {
-	union json.RawMessage
 }
 
 // AgentExecutionDetailsResponse defines model for AgentExecutionDetailsResponse.
@@ -939,34 +928,23 @@ type CreateAgentArtifactRequest struct {
 
 // CreateAgentDefinitionRequest defines model for CreateAgentDefinitionRequest.
 type CreateAgentDefinitionRequest struct {
-	Artifacts            nullable.Nullable[[]string]                                 `json:"artifacts,omitempty,omitzero"`
-	ConfidenceConfigs    nullable.Nullable[[]string]                                 `json:"confidence_configs,omitempty,omitzero"`
-	Datasources          nullable.Nullable[[]string]                                 `json:"datasources,omitempty,omitzero"`
-	Description          nullable.Nullable[string]                                   `json:"description,omitempty,omitzero"`
-	DisplayName          string                                                      `json:"display_name"`
-	ExecutionPolicy      nullable.Nullable[ExecutionPolicy]                          `json:"execution_policy,omitempty,omitzero"`
-	ExecutionPolicyIds   nullable.Nullable[[]string]                                 `json:"execution_policy_ids,omitempty,omitzero"`
-	FallbackModels       nullable.Nullable[[]string]                                 `json:"fallback_models,omitempty,omitzero"`
-	Icon                 nullable.Nullable[string]                                   `json:"icon,omitempty,omitzero"`
-	Instructions         string                                                      `json:"instructions"`
-	LlmModel             nullable.Nullable[string]                                   `json:"llm_model,omitempty,omitzero"`
-	MaxTokens            nullable.Nullable[int]                                      `json:"max_tokens,omitempty,omitzero"`
-	Tags                 nullable.Nullable[[]string]                                 `json:"tags,omitempty,omitzero"`
-	Temperature          nullable.Nullable[CreateAgentDefinitionRequest_Temperature] `json:"temperature,omitempty,omitzero"`
-	Tools                nullable.Nullable[[]AgentToolDefinition]                    `json:"tools,omitempty,omitzero"`
-	Type                 nullable.Nullable[string]                                   `json:"type,omitempty,omitzero"`
-	AdditionalProperties map[string]interface{}                                      `json:"-"`
-}
-
-// CreateAgentDefinitionRequestTemperature0 defines model for CreateAgentDefinitionRequest.Temperature.0.
-type CreateAgentDefinitionRequestTemperature0 = float64
-
-// CreateAgentDefinitionRequestTemperature1 defines model for CreateAgentDefinitionRequest.Temperature.1.
-type CreateAgentDefinitionRequestTemperature1 = int
-
-// CreateAgentDefinitionRequest_Temperature defines model for CreateAgentDefinitionRequest.Temperature.
-type CreateAgentDefinitionRequest_Temperature struct {
-	union json.RawMessage
+	Artifacts            nullable.Nullable[[]string]              `json:"artifacts,omitempty,omitzero"`
+	ConfidenceConfigs    nullable.Nullable[[]string]              `json:"confidence_configs,omitempty,omitzero"`
+	Datasources          nullable.Nullable[[]string]              `json:"datasources,omitempty,omitzero"`
+	Description          nullable.Nullable[string]                `json:"description,omitempty,omitzero"`
+	DisplayName          string                                   `json:"display_name"`
+	ExecutionPolicy      nullable.Nullable[ExecutionPolicy]       `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds   nullable.Nullable[[]string]              `json:"execution_policy_ids,omitempty,omitzero"`
+	FallbackModels       nullable.Nullable[[]string]              `json:"fallback_models,omitempty,omitzero"`
+	Icon                 nullable.Nullable[string]                `json:"icon,omitempty,omitzero"`
+	Instructions         string                                   `json:"instructions"`
+	LlmModel             nullable.Nullable[string]                `json:"llm_model,omitempty,omitzero"`
+	MaxTokens            nullable.Nullable[int]                   `json:"max_tokens,omitempty,omitzero"`
+	Tags                 nullable.Nullable[[]string]              `json:"tags,omitempty,omitzero"`
+	Temperature          nullable.Nullable[float64]               `json:"temperature,omitempty,omitzero"`
+	Tools                nullable.Nullable[[]AgentToolDefinition] `json:"tools,omitempty,omitzero"`
+	Type                 nullable.Nullable[string]                `json:"type,omitempty,omitzero"`
+	AdditionalProperties map[string]interface{}                   `json:"-"`
 }
 
 // CreateAgentResponse defines model for CreateAgentResponse.
@@ -1676,55 +1654,22 @@ type RagConstraints struct {
 
 // ScoreSummary defines model for ScoreSummary.
 type ScoreSummary struct {
-	AggregateScore nullable.Nullable[ScoreSummary_AggregateScore]          `json:"aggregate_score,omitempty,omitzero"`
-	JobIds         nullable.Nullable[[]string]                             `json:"job_ids,omitempty,omitzero"`
-	ModuleScores   nullable.Nullable[map[string]ScoreSummary_ModuleScores] `json:"module_scores,omitempty,omitzero"`
-	NJobsPerModule nullable.Nullable[map[string]int]                       `json:"n_jobs_per_module,omitempty,omitzero"`
-	Status         nullable.Nullable[string]                               `json:"status,omitempty,omitzero"`
-	Turns          nullable.Nullable[[]TurnSummary]                        `json:"turns,omitempty,omitzero"`
-}
-
-// ScoreSummaryAggregateScore0 defines model for ScoreSummary.AggregateScore.0.
-type ScoreSummaryAggregateScore0 = float64
-
-// ScoreSummaryAggregateScore1 defines model for ScoreSummary.AggregateScore.1.
-type ScoreSummaryAggregateScore1 = int
-
-// ScoreSummary_AggregateScore defines model for ScoreSummary.AggregateScore.
-type ScoreSummary_AggregateScore struct {
-	union json.RawMessage
-}
-
-// ScoreSummaryModuleScores0 defines model for ScoreSummary.ModuleScores.0.
-type ScoreSummaryModuleScores0 = float64
-
-// ScoreSummaryModuleScores1 defines model for ScoreSummary.ModuleScores.1.
-type ScoreSummaryModuleScores1 = int
-
-// ScoreSummary_ModuleScores defines model for ScoreSummary.ModuleScores.
-type ScoreSummary_ModuleScores struct {
-	union json.RawMessage
+	AggregateScore nullable.Nullable[float64]            `json:"aggregate_score,omitempty,omitzero"`
+	JobIds         nullable.Nullable[[]string]           `json:"job_ids,omitempty,omitzero"`
+	ModuleScores   nullable.Nullable[map[string]float64] `json:"module_scores,omitempty,omitzero"`
+	NJobsPerModule nullable.Nullable[map[string]int]     `json:"n_jobs_per_module,omitempty,omitzero"`
+	Status         nullable.Nullable[string]             `json:"status,omitempty,omitzero"`
+	Turns          nullable.Nullable[[]TurnSummary]      `json:"turns,omitempty,omitzero"`
 }
 
 // ScoringJobResponse defines model for ScoringJobResponse.
 type ScoringJobResponse struct {
-	AgentIdentityContext AgentIdentityContext                        `json:"agent_identity_context"`
-	Explanation          nullable.Nullable[string]                   `json:"explanation,omitempty,omitzero"`
-	JobId                string                                      `json:"job_id"`
-	Module               string                                      `json:"module"`
-	Score                nullable.Nullable[ScoringJobResponse_Score] `json:"score,omitempty,omitzero"`
-	Status               string                                      `json:"status"`
-}
-
-// ScoringJobResponseScore0 defines model for ScoringJobResponse.Score.0.
-type ScoringJobResponseScore0 = float64
-
-// ScoringJobResponseScore1 defines model for ScoringJobResponse.Score.1.
-type ScoringJobResponseScore1 = int
-
-// ScoringJobResponse_Score defines model for ScoringJobResponse.Score.
-type ScoringJobResponse_Score struct {
-	union json.RawMessage
+	AgentIdentityContext AgentIdentityContext       `json:"agent_identity_context"`
+	Explanation          nullable.Nullable[string]  `json:"explanation,omitempty,omitzero"`
+	JobId                string                     `json:"job_id"`
+	Module               string                     `json:"module"`
+	Score                nullable.Nullable[float64] `json:"score,omitempty,omitzero"`
+	Status               string                     `json:"status"`
 }
 
 // SessionListResponse defines model for SessionListResponse.
@@ -1770,22 +1715,11 @@ type SessionSummary struct {
 
 // Source defines model for Source.
 type Source struct {
-	DataElementId  nullable.Nullable[string]                `json:"data_element_id,omitempty,omitzero"`
-	RelevanceScore nullable.Nullable[Source_RelevanceScore] `json:"relevance_score,omitempty,omitzero"`
-	Snippet        nullable.Nullable[string]                `json:"snippet,omitempty,omitzero"`
-	Title          string                                   `json:"title"`
-	Url            nullable.Nullable[string]                `json:"url,omitempty,omitzero"`
-}
-
-// SourceRelevanceScore0 defines model for Source.RelevanceScore.0.
-type SourceRelevanceScore0 = float64
-
-// SourceRelevanceScore1 defines model for Source.RelevanceScore.1.
-type SourceRelevanceScore1 = int
-
-// Source_RelevanceScore defines model for Source.RelevanceScore.
-type Source_RelevanceScore struct {
-	union json.RawMessage
+	DataElementId  nullable.Nullable[string]  `json:"data_element_id,omitempty,omitzero"`
+	RelevanceScore nullable.Nullable[float64] `json:"relevance_score,omitempty,omitzero"`
+	Snippet        nullable.Nullable[string]  `json:"snippet,omitempty,omitzero"`
+	Title          string                     `json:"title"`
+	Url            nullable.Nullable[string]  `json:"url,omitempty,omitzero"`
 }
 
 // StatusEvent defines model for StatusEvent.
@@ -1943,34 +1877,12 @@ type TriggerIngestResponse struct {
 
 // TurnSummary defines model for TurnSummary.
 type TurnSummary struct {
-	AggregateScore nullable.Nullable[TurnSummary_AggregateScore]          `json:"aggregate_score,omitempty,omitzero"`
-	JobIds         nullable.Nullable[[]string]                            `json:"job_ids,omitempty,omitzero"`
-	ModuleScores   nullable.Nullable[map[string]TurnSummary_ModuleScores] `json:"module_scores,omitempty,omitzero"`
-	NJobsPerModule nullable.Nullable[map[string]int]                      `json:"n_jobs_per_module,omitempty,omitzero"`
-	Status         nullable.Nullable[string]                              `json:"status,omitempty,omitzero"`
-	Turn           nullable.Nullable[int]                                 `json:"turn,omitempty,omitzero"`
-}
-
-// TurnSummaryAggregateScore0 defines model for TurnSummary.AggregateScore.0.
-type TurnSummaryAggregateScore0 = float64
-
-// TurnSummaryAggregateScore1 defines model for TurnSummary.AggregateScore.1.
-type TurnSummaryAggregateScore1 = int
-
-// TurnSummary_AggregateScore defines model for TurnSummary.AggregateScore.
-type TurnSummary_AggregateScore struct {
-	union json.RawMessage
-}
-
-// TurnSummaryModuleScores0 defines model for TurnSummary.ModuleScores.0.
-type TurnSummaryModuleScores0 = float64
-
-// TurnSummaryModuleScores1 defines model for TurnSummary.ModuleScores.1.
-type TurnSummaryModuleScores1 = int
-
-// TurnSummary_ModuleScores defines model for TurnSummary.ModuleScores.
-type TurnSummary_ModuleScores struct {
-	union json.RawMessage
+	AggregateScore nullable.Nullable[float64]            `json:"aggregate_score,omitempty,omitzero"`
+	JobIds         nullable.Nullable[[]string]           `json:"job_ids,omitempty,omitzero"`
+	ModuleScores   nullable.Nullable[map[string]float64] `json:"module_scores,omitempty,omitzero"`
+	NJobsPerModule nullable.Nullable[map[string]int]     `json:"n_jobs_per_module,omitempty,omitzero"`
+	Status         nullable.Nullable[string]             `json:"status,omitempty,omitzero"`
+	Turn           nullable.Nullable[int]                `json:"turn,omitempty,omitzero"`
 }
 
 // UpdateAgentArtifactRequest defines model for UpdateAgentArtifactRequest.
@@ -1986,33 +1898,22 @@ type UpdateAgentArtifactRequest struct {
 
 // UpdateAgentDefinitionRequest defines model for UpdateAgentDefinitionRequest.
 type UpdateAgentDefinitionRequest struct {
-	Artifacts          nullable.Nullable[[]string]                                 `json:"artifacts,omitempty,omitzero"`
-	ConfidenceConfigs  nullable.Nullable[[]string]                                 `json:"confidence_configs,omitempty,omitzero"`
-	Datasources        nullable.Nullable[[]string]                                 `json:"datasources,omitempty,omitzero"`
-	Description        nullable.Nullable[string]                                   `json:"description,omitempty,omitzero"`
-	DisplayName        nullable.Nullable[string]                                   `json:"display_name,omitempty,omitzero"`
-	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]                          `json:"execution_policy,omitempty,omitzero"`
-	ExecutionPolicyIds nullable.Nullable[[]string]                                 `json:"execution_policy_ids,omitempty,omitzero"`
-	FallbackModels     nullable.Nullable[[]string]                                 `json:"fallback_models,omitempty,omitzero"`
-	Icon               nullable.Nullable[string]                                   `json:"icon,omitempty,omitzero"`
-	Instructions       nullable.Nullable[string]                                   `json:"instructions,omitempty,omitzero"`
-	LlmModel           nullable.Nullable[string]                                   `json:"llm_model,omitempty,omitzero"`
-	MaxTokens          nullable.Nullable[int]                                      `json:"max_tokens,omitempty,omitzero"`
-	Tags               nullable.Nullable[[]string]                                 `json:"tags,omitempty,omitzero"`
-	Temperature        nullable.Nullable[UpdateAgentDefinitionRequest_Temperature] `json:"temperature,omitempty,omitzero"`
-	Tools              nullable.Nullable[[]AgentToolDefinition]                    `json:"tools,omitempty,omitzero"`
-	Type               nullable.Nullable[string]                                   `json:"type,omitempty,omitzero"`
-}
-
-// UpdateAgentDefinitionRequestTemperature0 defines model for UpdateAgentDefinitionRequest.Temperature.0.
-type UpdateAgentDefinitionRequestTemperature0 = float64
-
-// UpdateAgentDefinitionRequestTemperature1 defines model for UpdateAgentDefinitionRequest.Temperature.1.
-type UpdateAgentDefinitionRequestTemperature1 = int
-
-// UpdateAgentDefinitionRequest_Temperature defines model for UpdateAgentDefinitionRequest.Temperature.
-type UpdateAgentDefinitionRequest_Temperature struct {
-	union json.RawMessage
+	Artifacts          nullable.Nullable[[]string]              `json:"artifacts,omitempty,omitzero"`
+	ConfidenceConfigs  nullable.Nullable[[]string]              `json:"confidence_configs,omitempty,omitzero"`
+	Datasources        nullable.Nullable[[]string]              `json:"datasources,omitempty,omitzero"`
+	Description        nullable.Nullable[string]                `json:"description,omitempty,omitzero"`
+	DisplayName        nullable.Nullable[string]                `json:"display_name,omitempty,omitzero"`
+	ExecutionPolicy    nullable.Nullable[ExecutionPolicy]       `json:"execution_policy,omitempty,omitzero"`
+	ExecutionPolicyIds nullable.Nullable[[]string]              `json:"execution_policy_ids,omitempty,omitzero"`
+	FallbackModels     nullable.Nullable[[]string]              `json:"fallback_models,omitempty,omitzero"`
+	Icon               nullable.Nullable[string]                `json:"icon,omitempty,omitzero"`
+	Instructions       nullable.Nullable[string]                `json:"instructions,omitempty,omitzero"`
+	LlmModel           nullable.Nullable[string]                `json:"llm_model,omitempty,omitzero"`
+	MaxTokens          nullable.Nullable[int]                   `json:"max_tokens,omitempty,omitzero"`
+	Tags               nullable.Nullable[[]string]              `json:"tags,omitempty,omitzero"`
+	Temperature        nullable.Nullable[float64]               `json:"temperature,omitempty,omitzero"`
+	Tools              nullable.Nullable[[]AgentToolDefinition] `json:"tools,omitempty,omitzero"`
+	Type               nullable.Nullable[string]                `json:"type,omitempty,omitzero"`
 }
 
 // UpdateAgentDefinitionResponse defines model for UpdateAgentDefinitionResponse.
@@ -3254,130 +3155,6 @@ func (a UpdateBatchExecutionRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
-// AsAgentDetailResponseTemperature0 returns the union data inside the AgentDetailResponse_Temperature as a AgentDetailResponseTemperature0
-func (t AgentDetailResponse_Temperature) AsAgentDetailResponseTemperature0() (AgentDetailResponseTemperature0, error) {
-	var body AgentDetailResponseTemperature0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromAgentDetailResponseTemperature0 overwrites any union data inside the AgentDetailResponse_Temperature as the provided AgentDetailResponseTemperature0
-func (t *AgentDetailResponse_Temperature) FromAgentDetailResponseTemperature0(v AgentDetailResponseTemperature0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeAgentDetailResponseTemperature0 performs a merge with any union data inside the AgentDetailResponse_Temperature, using the provided AgentDetailResponseTemperature0
-func (t *AgentDetailResponse_Temperature) MergeAgentDetailResponseTemperature0(v AgentDetailResponseTemperature0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsAgentDetailResponseTemperature1 returns the union data inside the AgentDetailResponse_Temperature as a AgentDetailResponseTemperature1
-func (t AgentDetailResponse_Temperature) AsAgentDetailResponseTemperature1() (AgentDetailResponseTemperature1, error) {
-	var body AgentDetailResponseTemperature1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromAgentDetailResponseTemperature1 overwrites any union data inside the AgentDetailResponse_Temperature as the provided AgentDetailResponseTemperature1
-func (t *AgentDetailResponse_Temperature) FromAgentDetailResponseTemperature1(v AgentDetailResponseTemperature1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeAgentDetailResponseTemperature1 performs a merge with any union data inside the AgentDetailResponse_Temperature, using the provided AgentDetailResponseTemperature1
-func (t *AgentDetailResponse_Temperature) MergeAgentDetailResponseTemperature1(v AgentDetailResponseTemperature1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t AgentDetailResponse_Temperature) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *AgentDetailResponse_Temperature) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsCreateAgentDefinitionRequestTemperature0 returns the union data inside the CreateAgentDefinitionRequest_Temperature as a CreateAgentDefinitionRequestTemperature0
-func (t CreateAgentDefinitionRequest_Temperature) AsCreateAgentDefinitionRequestTemperature0() (CreateAgentDefinitionRequestTemperature0, error) {
-	var body CreateAgentDefinitionRequestTemperature0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateAgentDefinitionRequestTemperature0 overwrites any union data inside the CreateAgentDefinitionRequest_Temperature as the provided CreateAgentDefinitionRequestTemperature0
-func (t *CreateAgentDefinitionRequest_Temperature) FromCreateAgentDefinitionRequestTemperature0(v CreateAgentDefinitionRequestTemperature0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateAgentDefinitionRequestTemperature0 performs a merge with any union data inside the CreateAgentDefinitionRequest_Temperature, using the provided CreateAgentDefinitionRequestTemperature0
-func (t *CreateAgentDefinitionRequest_Temperature) MergeCreateAgentDefinitionRequestTemperature0(v CreateAgentDefinitionRequestTemperature0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsCreateAgentDefinitionRequestTemperature1 returns the union data inside the CreateAgentDefinitionRequest_Temperature as a CreateAgentDefinitionRequestTemperature1
-func (t CreateAgentDefinitionRequest_Temperature) AsCreateAgentDefinitionRequestTemperature1() (CreateAgentDefinitionRequestTemperature1, error) {
-	var body CreateAgentDefinitionRequestTemperature1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromCreateAgentDefinitionRequestTemperature1 overwrites any union data inside the CreateAgentDefinitionRequest_Temperature as the provided CreateAgentDefinitionRequestTemperature1
-func (t *CreateAgentDefinitionRequest_Temperature) FromCreateAgentDefinitionRequestTemperature1(v CreateAgentDefinitionRequestTemperature1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeCreateAgentDefinitionRequestTemperature1 performs a merge with any union data inside the CreateAgentDefinitionRequest_Temperature, using the provided CreateAgentDefinitionRequestTemperature1
-func (t *CreateAgentDefinitionRequest_Temperature) MergeCreateAgentDefinitionRequestTemperature1(v CreateAgentDefinitionRequestTemperature1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateAgentDefinitionRequest_Temperature) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateAgentDefinitionRequest_Temperature) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
 // AsMeibelDocumentResult returns the union data inside the ProcessDocumentResponse_Result as a MeibelDocumentResult
 func (t ProcessDocumentResponse_Result) AsMeibelDocumentResult() (MeibelDocumentResult, error) {
 	var body MeibelDocumentResult
@@ -3436,440 +3213,6 @@ func (t ProcessDocumentResponse_Result) MarshalJSON() ([]byte, error) {
 }
 
 func (t *ProcessDocumentResponse_Result) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsScoreSummaryAggregateScore0 returns the union data inside the ScoreSummary_AggregateScore as a ScoreSummaryAggregateScore0
-func (t ScoreSummary_AggregateScore) AsScoreSummaryAggregateScore0() (ScoreSummaryAggregateScore0, error) {
-	var body ScoreSummaryAggregateScore0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromScoreSummaryAggregateScore0 overwrites any union data inside the ScoreSummary_AggregateScore as the provided ScoreSummaryAggregateScore0
-func (t *ScoreSummary_AggregateScore) FromScoreSummaryAggregateScore0(v ScoreSummaryAggregateScore0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeScoreSummaryAggregateScore0 performs a merge with any union data inside the ScoreSummary_AggregateScore, using the provided ScoreSummaryAggregateScore0
-func (t *ScoreSummary_AggregateScore) MergeScoreSummaryAggregateScore0(v ScoreSummaryAggregateScore0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsScoreSummaryAggregateScore1 returns the union data inside the ScoreSummary_AggregateScore as a ScoreSummaryAggregateScore1
-func (t ScoreSummary_AggregateScore) AsScoreSummaryAggregateScore1() (ScoreSummaryAggregateScore1, error) {
-	var body ScoreSummaryAggregateScore1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromScoreSummaryAggregateScore1 overwrites any union data inside the ScoreSummary_AggregateScore as the provided ScoreSummaryAggregateScore1
-func (t *ScoreSummary_AggregateScore) FromScoreSummaryAggregateScore1(v ScoreSummaryAggregateScore1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeScoreSummaryAggregateScore1 performs a merge with any union data inside the ScoreSummary_AggregateScore, using the provided ScoreSummaryAggregateScore1
-func (t *ScoreSummary_AggregateScore) MergeScoreSummaryAggregateScore1(v ScoreSummaryAggregateScore1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ScoreSummary_AggregateScore) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *ScoreSummary_AggregateScore) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsScoreSummaryModuleScores0 returns the union data inside the ScoreSummary_ModuleScores as a ScoreSummaryModuleScores0
-func (t ScoreSummary_ModuleScores) AsScoreSummaryModuleScores0() (ScoreSummaryModuleScores0, error) {
-	var body ScoreSummaryModuleScores0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromScoreSummaryModuleScores0 overwrites any union data inside the ScoreSummary_ModuleScores as the provided ScoreSummaryModuleScores0
-func (t *ScoreSummary_ModuleScores) FromScoreSummaryModuleScores0(v ScoreSummaryModuleScores0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeScoreSummaryModuleScores0 performs a merge with any union data inside the ScoreSummary_ModuleScores, using the provided ScoreSummaryModuleScores0
-func (t *ScoreSummary_ModuleScores) MergeScoreSummaryModuleScores0(v ScoreSummaryModuleScores0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsScoreSummaryModuleScores1 returns the union data inside the ScoreSummary_ModuleScores as a ScoreSummaryModuleScores1
-func (t ScoreSummary_ModuleScores) AsScoreSummaryModuleScores1() (ScoreSummaryModuleScores1, error) {
-	var body ScoreSummaryModuleScores1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromScoreSummaryModuleScores1 overwrites any union data inside the ScoreSummary_ModuleScores as the provided ScoreSummaryModuleScores1
-func (t *ScoreSummary_ModuleScores) FromScoreSummaryModuleScores1(v ScoreSummaryModuleScores1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeScoreSummaryModuleScores1 performs a merge with any union data inside the ScoreSummary_ModuleScores, using the provided ScoreSummaryModuleScores1
-func (t *ScoreSummary_ModuleScores) MergeScoreSummaryModuleScores1(v ScoreSummaryModuleScores1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ScoreSummary_ModuleScores) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *ScoreSummary_ModuleScores) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsScoringJobResponseScore0 returns the union data inside the ScoringJobResponse_Score as a ScoringJobResponseScore0
-func (t ScoringJobResponse_Score) AsScoringJobResponseScore0() (ScoringJobResponseScore0, error) {
-	var body ScoringJobResponseScore0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromScoringJobResponseScore0 overwrites any union data inside the ScoringJobResponse_Score as the provided ScoringJobResponseScore0
-func (t *ScoringJobResponse_Score) FromScoringJobResponseScore0(v ScoringJobResponseScore0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeScoringJobResponseScore0 performs a merge with any union data inside the ScoringJobResponse_Score, using the provided ScoringJobResponseScore0
-func (t *ScoringJobResponse_Score) MergeScoringJobResponseScore0(v ScoringJobResponseScore0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsScoringJobResponseScore1 returns the union data inside the ScoringJobResponse_Score as a ScoringJobResponseScore1
-func (t ScoringJobResponse_Score) AsScoringJobResponseScore1() (ScoringJobResponseScore1, error) {
-	var body ScoringJobResponseScore1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromScoringJobResponseScore1 overwrites any union data inside the ScoringJobResponse_Score as the provided ScoringJobResponseScore1
-func (t *ScoringJobResponse_Score) FromScoringJobResponseScore1(v ScoringJobResponseScore1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeScoringJobResponseScore1 performs a merge with any union data inside the ScoringJobResponse_Score, using the provided ScoringJobResponseScore1
-func (t *ScoringJobResponse_Score) MergeScoringJobResponseScore1(v ScoringJobResponseScore1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t ScoringJobResponse_Score) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *ScoringJobResponse_Score) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsSourceRelevanceScore0 returns the union data inside the Source_RelevanceScore as a SourceRelevanceScore0
-func (t Source_RelevanceScore) AsSourceRelevanceScore0() (SourceRelevanceScore0, error) {
-	var body SourceRelevanceScore0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSourceRelevanceScore0 overwrites any union data inside the Source_RelevanceScore as the provided SourceRelevanceScore0
-func (t *Source_RelevanceScore) FromSourceRelevanceScore0(v SourceRelevanceScore0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSourceRelevanceScore0 performs a merge with any union data inside the Source_RelevanceScore, using the provided SourceRelevanceScore0
-func (t *Source_RelevanceScore) MergeSourceRelevanceScore0(v SourceRelevanceScore0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsSourceRelevanceScore1 returns the union data inside the Source_RelevanceScore as a SourceRelevanceScore1
-func (t Source_RelevanceScore) AsSourceRelevanceScore1() (SourceRelevanceScore1, error) {
-	var body SourceRelevanceScore1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromSourceRelevanceScore1 overwrites any union data inside the Source_RelevanceScore as the provided SourceRelevanceScore1
-func (t *Source_RelevanceScore) FromSourceRelevanceScore1(v SourceRelevanceScore1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeSourceRelevanceScore1 performs a merge with any union data inside the Source_RelevanceScore, using the provided SourceRelevanceScore1
-func (t *Source_RelevanceScore) MergeSourceRelevanceScore1(v SourceRelevanceScore1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t Source_RelevanceScore) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *Source_RelevanceScore) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTurnSummaryAggregateScore0 returns the union data inside the TurnSummary_AggregateScore as a TurnSummaryAggregateScore0
-func (t TurnSummary_AggregateScore) AsTurnSummaryAggregateScore0() (TurnSummaryAggregateScore0, error) {
-	var body TurnSummaryAggregateScore0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTurnSummaryAggregateScore0 overwrites any union data inside the TurnSummary_AggregateScore as the provided TurnSummaryAggregateScore0
-func (t *TurnSummary_AggregateScore) FromTurnSummaryAggregateScore0(v TurnSummaryAggregateScore0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTurnSummaryAggregateScore0 performs a merge with any union data inside the TurnSummary_AggregateScore, using the provided TurnSummaryAggregateScore0
-func (t *TurnSummary_AggregateScore) MergeTurnSummaryAggregateScore0(v TurnSummaryAggregateScore0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTurnSummaryAggregateScore1 returns the union data inside the TurnSummary_AggregateScore as a TurnSummaryAggregateScore1
-func (t TurnSummary_AggregateScore) AsTurnSummaryAggregateScore1() (TurnSummaryAggregateScore1, error) {
-	var body TurnSummaryAggregateScore1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTurnSummaryAggregateScore1 overwrites any union data inside the TurnSummary_AggregateScore as the provided TurnSummaryAggregateScore1
-func (t *TurnSummary_AggregateScore) FromTurnSummaryAggregateScore1(v TurnSummaryAggregateScore1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTurnSummaryAggregateScore1 performs a merge with any union data inside the TurnSummary_AggregateScore, using the provided TurnSummaryAggregateScore1
-func (t *TurnSummary_AggregateScore) MergeTurnSummaryAggregateScore1(v TurnSummaryAggregateScore1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TurnSummary_AggregateScore) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TurnSummary_AggregateScore) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsTurnSummaryModuleScores0 returns the union data inside the TurnSummary_ModuleScores as a TurnSummaryModuleScores0
-func (t TurnSummary_ModuleScores) AsTurnSummaryModuleScores0() (TurnSummaryModuleScores0, error) {
-	var body TurnSummaryModuleScores0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTurnSummaryModuleScores0 overwrites any union data inside the TurnSummary_ModuleScores as the provided TurnSummaryModuleScores0
-func (t *TurnSummary_ModuleScores) FromTurnSummaryModuleScores0(v TurnSummaryModuleScores0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTurnSummaryModuleScores0 performs a merge with any union data inside the TurnSummary_ModuleScores, using the provided TurnSummaryModuleScores0
-func (t *TurnSummary_ModuleScores) MergeTurnSummaryModuleScores0(v TurnSummaryModuleScores0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsTurnSummaryModuleScores1 returns the union data inside the TurnSummary_ModuleScores as a TurnSummaryModuleScores1
-func (t TurnSummary_ModuleScores) AsTurnSummaryModuleScores1() (TurnSummaryModuleScores1, error) {
-	var body TurnSummaryModuleScores1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromTurnSummaryModuleScores1 overwrites any union data inside the TurnSummary_ModuleScores as the provided TurnSummaryModuleScores1
-func (t *TurnSummary_ModuleScores) FromTurnSummaryModuleScores1(v TurnSummaryModuleScores1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeTurnSummaryModuleScores1 performs a merge with any union data inside the TurnSummary_ModuleScores, using the provided TurnSummaryModuleScores1
-func (t *TurnSummary_ModuleScores) MergeTurnSummaryModuleScores1(v TurnSummaryModuleScores1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t TurnSummary_ModuleScores) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *TurnSummary_ModuleScores) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
-// AsUpdateAgentDefinitionRequestTemperature0 returns the union data inside the UpdateAgentDefinitionRequest_Temperature as a UpdateAgentDefinitionRequestTemperature0
-func (t UpdateAgentDefinitionRequest_Temperature) AsUpdateAgentDefinitionRequestTemperature0() (UpdateAgentDefinitionRequestTemperature0, error) {
-	var body UpdateAgentDefinitionRequestTemperature0
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateAgentDefinitionRequestTemperature0 overwrites any union data inside the UpdateAgentDefinitionRequest_Temperature as the provided UpdateAgentDefinitionRequestTemperature0
-func (t *UpdateAgentDefinitionRequest_Temperature) FromUpdateAgentDefinitionRequestTemperature0(v UpdateAgentDefinitionRequestTemperature0) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateAgentDefinitionRequestTemperature0 performs a merge with any union data inside the UpdateAgentDefinitionRequest_Temperature, using the provided UpdateAgentDefinitionRequestTemperature0
-func (t *UpdateAgentDefinitionRequest_Temperature) MergeUpdateAgentDefinitionRequestTemperature0(v UpdateAgentDefinitionRequestTemperature0) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUpdateAgentDefinitionRequestTemperature1 returns the union data inside the UpdateAgentDefinitionRequest_Temperature as a UpdateAgentDefinitionRequestTemperature1
-func (t UpdateAgentDefinitionRequest_Temperature) AsUpdateAgentDefinitionRequestTemperature1() (UpdateAgentDefinitionRequestTemperature1, error) {
-	var body UpdateAgentDefinitionRequestTemperature1
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUpdateAgentDefinitionRequestTemperature1 overwrites any union data inside the UpdateAgentDefinitionRequest_Temperature as the provided UpdateAgentDefinitionRequestTemperature1
-func (t *UpdateAgentDefinitionRequest_Temperature) FromUpdateAgentDefinitionRequestTemperature1(v UpdateAgentDefinitionRequestTemperature1) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUpdateAgentDefinitionRequestTemperature1 performs a merge with any union data inside the UpdateAgentDefinitionRequest_Temperature, using the provided UpdateAgentDefinitionRequestTemperature1
-func (t *UpdateAgentDefinitionRequest_Temperature) MergeUpdateAgentDefinitionRequestTemperature1(v UpdateAgentDefinitionRequestTemperature1) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t UpdateAgentDefinitionRequest_Temperature) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *UpdateAgentDefinitionRequest_Temperature) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

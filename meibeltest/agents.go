@@ -93,15 +93,6 @@ func (s *store) agent(id string) (*agent, error) {
 	return a, nil
 }
 
-// temperature reads a number|integer union from a request.
-func temperature(u json.Marshaler) (float64, error) {
-	b, err := u.MarshalJSON()
-	if err != nil {
-		return 0, err
-	}
-	return strconv.ParseFloat(string(b), 64)
-}
-
 func toolMaps(tools []generated.AgentToolDefinition) ([]map[string]any, error) {
 	out := make([]map[string]any, 0, len(tools))
 	for _, t := range tools {
@@ -150,11 +141,7 @@ func (h *handlers) CreateAgent(_ context.Context, req generated.CreateAgentReque
 		return nil, err
 	}
 	if t, ok := get(b.Temperature); ok {
-		v, err := temperature(t)
-		if err != nil {
-			return nil, invalid(err.Error(), "body", "temperature")
-		}
-		def.temperature = v
+		def.temperature = t
 	}
 
 	h.mu.Lock()
@@ -244,8 +231,6 @@ func (h *handlers) GetAgent(_ context.Context, req generated.GetAgentRequestObje
 func (h *handlers) agentDetail(a *agent) generated.AgentDetailResponse {
 	v := a.current()
 	d := v.def
-	var temp generated.AgentDetailResponse_Temperature
-	temp.FromAgentDetailResponseTemperature0(d.temperature)
 	tools := d.tools
 	if tools == nil {
 		tools = []map[string]any{}
@@ -256,7 +241,7 @@ func (h *handlers) agentDetail(a *agent) generated.AgentDetailResponse {
 		Version: v.version, ParentVersion: orNull(v.parent), Type: d.typ, Description: orNull(d.description),
 		LlmModel: d.llmModel, FallbackModels: orEmpty(d.fallbackModels), Datasources: orEmpty(d.datasources),
 		Instructions: d.instructions, Tools: tools, Artifacts: orEmpty(d.artifacts),
-		ConfidenceConfigs: orEmpty(d.confidenceConfigs), Temperature: temp, MaxTokens: orNull(d.maxTokens),
+		ConfidenceConfigs: orEmpty(d.confidenceConfigs), Temperature: d.temperature, MaxTokens: orNull(d.maxTokens),
 		Tags: orEmpty(d.tags), Icon: orNull(d.icon), CreatedAt: nullable.NewNullableWithValue(a.createdAt),
 		ExecutionPolicy: d.executionPolicy, ExecutionPolicyIds: d.executionPolicyIDs,
 		LastExecutionStatus: status, LastExecutionTime: last,
@@ -363,9 +348,7 @@ func (h *handlers) UpdateAgent(_ context.Context, req generated.UpdateAgentReque
 	if b.Temperature.IsSpecified() {
 		def.temperature = defaultTemperature
 		if t, ok := get(b.Temperature); ok {
-			if def.temperature, err = temperature(t); err != nil {
-				return nil, invalid(err.Error(), "body", "temperature")
-			}
+			def.temperature = t
 		}
 	}
 	if b.ExecutionPolicy.IsSpecified() {

@@ -45,11 +45,9 @@ func (s *store) scoreReply(ss *session, reply string) {
 }
 
 func (j *scoringJob) response() generated.ScoringJobResponse {
-	var score generated.ScoringJobResponse_Score
-	score.FromScoringJobResponseScore0(j.score)
 	return generated.ScoringJobResponse{
 		JobId: j.id, Module: scoringModule, Status: "completed",
-		Score: nullable.NewNullableWithValue(score),
+		Score: nullable.NewNullableWithValue(j.score),
 		Explanation: nullable.NewNullableWithValue(fmt.Sprintf(
 			"meibeltest: deterministic %s score of turn %d", scoringModule, j.turn)),
 		AgentIdentityContext: generated.AgentIdentityContext{
@@ -121,35 +119,28 @@ func summary(jobs []*scoringJob) generated.ScoreSummary {
 	t := tallyOf(jobs)
 	out := generated.ScoreSummary{
 		Status: nullable.NewNullableWithValue("no_jobs"), JobIds: nullable.NewNullableWithValue([]string{}),
-		AggregateScore: nullable.NewNullNullable[generated.ScoreSummary_AggregateScore](),
-		ModuleScores:   nullable.NewNullableWithValue(map[string]generated.ScoreSummary_ModuleScores{}),
+		AggregateScore: nullable.NewNullNullable[float64](),
+		ModuleScores:   nullable.NewNullableWithValue(map[string]float64{}),
 		NJobsPerModule: nullable.NewNullableWithValue(map[string]int{}),
 	}
 	if len(jobs) == 0 {
 		return out
 	}
-	var agg generated.ScoreSummary_AggregateScore
-	agg.FromScoreSummaryAggregateScore0(t.mean())
-	var mod generated.ScoreSummary_ModuleScores
-	mod.FromScoreSummaryModuleScores0(t.mean()) // one module: its mean is the aggregate
 	out.Status = nullable.NewNullableWithValue("completed")
 	out.JobIds = nullable.NewNullableWithValue(t.ids)
-	out.AggregateScore = nullable.NewNullableWithValue(agg)
-	out.ModuleScores = nullable.NewNullableWithValue(map[string]generated.ScoreSummary_ModuleScores{scoringModule: mod})
+	out.AggregateScore = nullable.NewNullableWithValue(t.mean())
+	// One module: its mean is the aggregate.
+	out.ModuleScores = nullable.NewNullableWithValue(map[string]float64{scoringModule: t.mean()})
 	out.NJobsPerModule = nullable.NewNullableWithValue(map[string]int{scoringModule: len(jobs)})
 	return out
 }
 
 func turnSummary(turn int, jobs []*scoringJob) generated.TurnSummary {
 	t := tallyOf(jobs)
-	var agg generated.TurnSummary_AggregateScore
-	agg.FromTurnSummaryAggregateScore0(t.mean())
-	var mod generated.TurnSummary_ModuleScores
-	mod.FromTurnSummaryModuleScores0(t.mean())
 	return generated.TurnSummary{
 		Turn: nullable.NewNullableWithValue(turn), Status: nullable.NewNullableWithValue("completed"),
-		AggregateScore: nullable.NewNullableWithValue(agg), JobIds: nullable.NewNullableWithValue(t.ids),
-		ModuleScores:   nullable.NewNullableWithValue(map[string]generated.TurnSummary_ModuleScores{scoringModule: mod}),
+		AggregateScore: nullable.NewNullableWithValue(t.mean()), JobIds: nullable.NewNullableWithValue(t.ids),
+		ModuleScores:   nullable.NewNullableWithValue(map[string]float64{scoringModule: t.mean()}),
 		NJobsPerModule: nullable.NewNullableWithValue(map[string]int{scoringModule: len(jobs)}),
 	}
 }

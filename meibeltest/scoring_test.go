@@ -56,7 +56,7 @@ func TestConfidenceScoring(t *testing.T) {
 		id := j.AgentIdentityContext
 		turn, _ := client.ValueOf(id.AgentTurn)
 		name, _ := client.ValueOf(id.AgentName)
-		score, err := client.NumberValue(value(j.Score))
+		score, err := j.Score.Get()
 		if err != nil || turn != i+1 || name != "echo" || j.Status != "completed" || j.Module != "groundedness" || id.CustomerId == "" {
 			t.Fatalf("job %d %+v %v", i, j, err)
 		}
@@ -106,7 +106,7 @@ func TestConfidenceScoring(t *testing.T) {
 	turns, _ := client.ValueOf(ss.Turns)
 	ids, _ := client.ValueOf(ss.JobIds)
 	n, _ := client.ValueOf(ss.NJobsPerModule)
-	agg, _ := client.NumberValue(value(ss.AggregateScore))
+	agg, _ := client.ValueOf(ss.AggregateScore)
 	if len(turns) != 3 || len(ids) != 3 || n["groundedness"] != 3 || math.Abs(agg-sum/3) > 1e-4 {
 		t.Fatalf("session summary %+v (agg %v, want %v)", ss, agg, sum/3)
 	}

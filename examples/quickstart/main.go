@@ -57,7 +57,7 @@ func run(ctx context.Context, agent string) error {
 	_, err = c.Agents.CreateAgent(ctx, client.CreateAgentDefinitionRequest{
 		DisplayName:  "Too hot",
 		Instructions: "Help.",
-		Temperature:  client.Value(client.NumberOf[client.CreateAgentDefinitionRequest_Temperature](5)),
+		Temperature:  client.Value(5.0),
 	})
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && errors.Is(err, client.ErrValidation) {

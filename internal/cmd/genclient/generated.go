@@ -30,7 +30,7 @@ type generatedPkg struct {
 // generated client and has no place in package client: request-body aliases
 // (the methods take the model itself), multipart Body_<op> schemas (replaced
 // by the typed forms), and the number aliases that name the variants of a
-// union (read unions with NumberValue).
+// union.
 func plumbing(pkg *types.Package, name string) bool {
 	for _, suffix := range []string{"RequestBody", "JSONBody", "MultipartBody"} {
 		if strings.HasSuffix(name, suffix) {

@@ -7,8 +7,6 @@
 //     operation, returning the typed success body and an error;
 //   - client/pages.gen.go: an <Operation>Iter iterator per paginated list
 //     operation (see pages.go);
-//   - client/numbers.gen.go: the Number constraint over number-or-integer
-//     union types (see numbers.go);
 //   - docs/operations.md: the operation index (see index.go), when -docs is set.
 //
 // Names and types are read from generated/ with go/types, so they always match
@@ -70,15 +68,11 @@ func run(specPath, genDir, outDir, docsPath string) error {
 	if err != nil {
 		return err
 	}
-	numbers, err := renderNumbers(gen)
-	if err != nil {
-		return err
-	}
 	forms, err := renderForms(ops, gen)
 	if err != nil {
 		return err
 	}
-	files := map[string][]byte{"models.gen.go": models, "operations.gen.go": operations, "pages.gen.go": pagesSrc, "numbers.gen.go": numbers, "forms.gen.go": forms}
+	files := map[string][]byte{"models.gen.go": models, "operations.gen.go": operations, "pages.gen.go": pagesSrc, "forms.gen.go": forms}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(outDir, name), src, 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
