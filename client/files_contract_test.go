@@ -143,12 +143,18 @@ func TestContractFiles(t *testing.T) {
 	}
 	d, err := c.DatasourceDownloads.DownloadFile(ctx, ds.Id, dj.JobId)
 	must(t, err)
+	if want := "export-" + dj.JobId + ".zip"; d.Filename != want || d.ContentType != "application/zip" {
+		t.Errorf("download named %q (%s), want %q", d.Filename, d.ContentType, want)
+	}
 	entries := readZip(t, d)
 	if want := "notes.txt=line one\nline two\n|résumé \"final\".md=# CV\n"; entries != want {
 		t.Errorf("zip entries %q, want %q", entries, want)
 	}
 	d2, err := c.DatasourceDownloads.ProcessDownload(ctx, ds.Id, &client.DownloadJobRequest{})
 	must(t, err)
+	if want := "export-" + ds.Id + ".zip"; d2.Filename != want {
+		t.Errorf("processDownload named %q, want %q", d2.Filename, want)
+	}
 	if got := readZip(t, d2); got != entries {
 		t.Errorf("processDownload zip %q", got)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -248,7 +247,7 @@ type artifactDownload struct {
 }
 
 func (a artifactDownload) VisitDownloadDeepTransformArtifactResponse(w http.ResponseWriter) error {
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.name}))
+	attachment(w, a.name)
 	return generated.DownloadDeepTransformArtifact200ApplicationoctetStreamResponse{
 		Body: bytes.NewReader(a.data), ContentLength: int64(len(a.data))}.VisitDownloadDeepTransformArtifactResponse(w)
 }

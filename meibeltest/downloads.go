@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mime"
+	"net/http"
 	"path"
 	"strconv"
 	"strings"
@@ -93,7 +95,7 @@ func (h *handlers) DownloadFile(ctx context.Context, req generated.DownloadFileR
 	if err != nil {
 		return nil, err
 	}
-	return generated.DownloadFile200ApplicationzipResponse{Body: zipStream(j.files)}, nil
+	return zipDownload{name: "export-" + j.id + ".zip", body: zipStream(j.files)}, nil
 }
 
 // ProcessDownload exports the datasource's content as a zip in one call.
@@ -104,7 +106,25 @@ func (h *handlers) ProcessDownload(ctx context.Context, req generated.ProcessDow
 	if err != nil {
 		return nil, err
 	}
-	return generated.ProcessDownload200ApplicationzipResponse{Body: zipStream(files)}, nil
+	return zipDownload{name: "export-" + req.DatasourceId + ".zip", body: zipStream(files)}, nil
+}
+
+// zipDownload is the generated zip response of downloadFile or
+// processDownload with a Content-Disposition naming the file, as a real
+// export has.
+type zipDownload struct {
+	name string
+	body io.Reader
+}
+
+func (z zipDownload) VisitDownloadFileResponse(w http.ResponseWriter) error {
+	attachment(w, z.name)
+	return generated.DownloadFile200ApplicationzipResponse{Body: z.body}.VisitDownloadFileResponse(w)
+}
+
+func (z zipDownload) VisitProcessDownloadResponse(w http.ResponseWriter) error {
+	attachment(w, z.name)
+	return generated.ProcessDownload200ApplicationzipResponse{Body: z.body}.VisitProcessDownloadResponse(w)
 }
 
 // zipStream writes a zip of files into a pipe as it is read. Entry names
@@ -133,4 +153,9 @@ func zipStream(files []*storedFile) io.Reader {
 		pw.CloseWithError(zw.Close())
 	}()
 	return pr
+}
+
+// attachment names the file of a download response (Content-Disposition).
+func attachment(w http.ResponseWriter, name string) {
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 }
