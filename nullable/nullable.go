@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // state is which of the three states a Nullable is in; the zero value is
@@ -109,6 +110,15 @@ func (n Nullable[T]) MarshalJSON() ([]byte, error) {
 func (n *Nullable[T]) UnmarshalJSON(data []byte) error {
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		n.SetNull()
+		return nil
+	}
+	// The common case, a string with no escapes, is its own bytes: skip
+	// json.Unmarshal's allocations (encoding/json has validated the value;
+	// invalid UTF-8, which it would replace, takes the general path).
+	if s, ok := any(&n.value).(*string); ok && len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' &&
+		bytes.IndexByte(data[1:len(data)-1], '\\') < 0 && utf8.Valid(data) {
+		*s = string(data[1 : len(data)-1])
+		n.state = present
 		return nil
 	}
 	var v T

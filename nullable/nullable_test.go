@@ -113,3 +113,26 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestStringFastPathMatchesEncodingJSON: strings without escapes skip
+// json.Unmarshal; every string must still decode exactly as it would.
+func TestStringFastPathMatchesEncodingJSON(t *testing.T) {
+	for _, raw := range []string{
+		`""`, `"plain"`, `"résumé ✓"`, `"a\"b"`, `"tab\there"`, `"\u00e9\ud83d\ude00"`,
+		`"back\\slash"`, "\"invalid \xff utf-8\"", "\"\xed\xa0\x80\"", `"2025-01-14T09:30:12.123456Z"`,
+	} {
+		var want string
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		var got struct {
+			S nullable.Nullable[string] `json:"s"`
+		}
+		err := json.Unmarshal([]byte(`{"s":`+raw+`}`), &got)
+		if (err == nil) != (wantErr == nil) {
+			t.Errorf("%s: err %v, encoding/json %v", raw, err, wantErr)
+			continue
+		}
+		if v, _ := got.S.Get(); err == nil && v != want {
+			t.Errorf("%s: got %q, encoding/json gives %q", raw, v, want)
+		}
+	}
+}
